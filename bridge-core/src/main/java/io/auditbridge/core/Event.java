@@ -1,0 +1,149 @@
+package io.auditbridge.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One {@code audit.k8s.io} Event, kept as the JSON tree it arrived as (or as a translator built it).
+ *
+ * <p>Pass-through is exact: unknown fields, empty objects, integer/float spelling and timestamps stay as
+ * written. When an Event was read from a compact JSON text, those bytes are kept and written back unchanged;
+ * any change through this class drops them and the tree is serialized instead.
+ *
+ * <p>Not thread-safe while being built; once handed to {@link Pipeline#submit} it must not be changed.
+ */
+public final class Event {
+    /** Annotation naming, comma-separated, the Event fields the source could not carry. */
+    public static final String ANNOTATION_MISSING = "auditbridge.io/missing";
+    /** Annotation naming the provider the Event came from: {@code gke}, {@code eks}, {@code aks}, {@code openshift}. */
+    public static final String ANNOTATION_SOURCE = "auditbridge.io/source";
+
+    private final ObjectNode json;
+    private byte[] bytes;
+
+    private Event(ObjectNode json, byte[] bytes) {
+        this.json = json;
+        this.bytes = bytes;
+    }
+
+    /** Wraps a tree the caller built or parsed; the caller gives up ownership. */
+    public static Event of(ObjectNode json) {
+        return new Event(json, null);
+    }
+
+    /**
+     * Wraps a parsed tree together with the exact compact JSON text it was parsed from. {@code compactJson}
+     * must hold no line break (it is written as one NDJSON line) and must be the text of {@code json}.
+     */
+    static Event ofParsed(ObjectNode json, byte[] compactJson) {
+        return new Event(json, compactJson);
+    }
+
+    /** The JSON tree, read-only by contract: change it only through this class. */
+    public JsonNode json() {
+        return json;
+    }
+
+    public String auditId() {
+        return text("auditID");
+    }
+
+    public String stage() {
+        return text("stage");
+    }
+
+    public String stageTimestamp() {
+        return text("stageTimestamp");
+    }
+
+    public String verb() {
+        return text("verb");
+    }
+
+    /** The value of one annotation, or null. */
+    public String annotation(String key) {
+        JsonNode v = json.path("annotations").get(key);
+        return v == null || !v.isTextual() ? null : v.asText();
+    }
+
+    /** Adds or replaces one annotation, creating {@code annotations} when absent. */
+    public Event putAnnotation(String key, String value) {
+        JsonNode existing = json.get("annotations");
+        ObjectNode annotations = existing instanceof ObjectNode o ? o : json.putObject("annotations");
+        annotations.put(key, value);
+        bytes = null;
+        return this;
+    }
+
+    /** Adds an annotation only when the Event does not carry one by that name already; true when added. */
+    public boolean putAnnotationIfAbsent(String key, String value) {
+        if (annotation(key) != null || json.path("annotations").has(key)) {
+            return false;
+        }
+        putAnnotation(key, value);
+        return true;
+    }
+
+    /** Declares fields this Event's source could not carry, merged into {@link #ANNOTATION_MISSING}. */
+    public Event declareMissing(Collection<String> fields) {
+        if (fields.isEmpty()) {
+            return this;
+        }
+        Set<String> all = new LinkedHashSet<>(missingFields());
+        all.addAll(fields);
+        return putAnnotation(ANNOTATION_MISSING, String.join(",", all));
+    }
+
+    public Event declareMissing(String... fields) {
+        return declareMissing(Arrays.asList(fields));
+    }
+
+    /** The fields declared missing, in declaration order; empty when none. */
+    public Set<String> missingFields() {
+        String value = annotation(ANNOTATION_MISSING);
+        Set<String> out = new LinkedHashSet<>();
+        if (value != null) {
+            for (String f : value.split(",")) {
+                if (!f.isBlank()) {
+                    out.add(f.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Compact JSON of this Event, exactly as read when it was not changed since. */
+    public byte[] toJsonBytes() {
+        byte[] b = bytes;
+        if (b == null) {
+            b = EventJson.write(json);
+            bytes = b;
+        }
+        return b;
+    }
+
+    /** Size in bytes of {@link #toJsonBytes()}: what the Event weighs in a batch. */
+    public int size() {
+        return toJsonBytes().length;
+    }
+
+    /** Dedupe key (auditID, stage), or null when the Event has no auditID. */
+    public String dedupeKey() {
+        String id = auditId();
+        return id == null ? null : id + '\u0000' + stage();
+    }
+
+    private String text(String field) {
+        JsonNode v = json.get(field);
+        return v == null || !v.isTextual() ? null : v.asText();
+    }
+
+    @Override
+    public String toString() {
+        return "Event[auditID=" + auditId() + ", stage=" + stage() + "]";
+    }
+}

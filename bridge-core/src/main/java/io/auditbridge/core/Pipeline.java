@@ -1,0 +1,541 @@
+package io.auditbridge.core;
+
+import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.core.pipeline.AckLedger;
+import io.auditbridge.core.pipeline.BatchLimits;
+import io.auditbridge.core.pipeline.DedupeWindow;
+import io.auditbridge.core.pipeline.DeliveryQueue;
+import io.auditbridge.core.pipeline.PendingEvent;
+import io.auditbridge.core.retry.RetryPolicy;
+import io.auditbridge.core.retry.Sleeper;
+import io.auditbridge.core.sink.DeadLetters;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery pipeline, the one place that translates, dedupes, batches, retries and commits:
+ *
+ * <pre>
+ *   Source ──records──▶ submit(): Translator → dedupe → DeliveryQueue (bounded: back-pressure)
+ *                                                            │ batches (count / bytes / age)
+ *   CheckpointStore ◀── commit acked positions ◀── ack ◀── Sink (retry · split on reject · dead-letter)
+ * </pre>
+ *
+ * <p>{@link #submit} may be called from several threads; it blocks while the in-flight bound is reached.
+ * One delivery thread sends one batch at a time, so events reach the sink in submission order. A source
+ * position is committed only once every event of every record up to it was acknowledged or dead-lettered.
+ */
+public final class Pipeline<T> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    /** What happens to events whose retry budget ran out. */
+    public enum OnGiveUp {
+        /** Write them to the dead-letter file and count them as done (pollers: the position moves on). */
+        DEAD_LETTER,
+        /** Fail their {@link Submission}, so the caller's platform retries (receivers, serverless). */
+        FAIL_SUBMISSION
+    }
+
+    private final String source;
+    private final Translator<T> translator;
+    private final Sink sink;
+    private final CheckpointStore checkpoints;
+    private final DeadLetters deadLetters;
+    private final RetryPolicy retry;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final PipelineMetrics metrics;
+    private final DedupeWindow dedupe;
+    private final OnGiveUp onGiveUp;
+    private final Duration shutdownTimeout;
+    private final int maxEventBytes;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final AckLedger ledger = new AckLedger(null);
+    private final DeliveryQueue queue;
+    private final Thread deliveryThread;
+    private volatile Map<String, String> committed = Map.of();
+    private volatile boolean started;
+
+    private Pipeline(Builder<T> b) {
+        this.source = b.source;
+        this.translator = b.translator;
+        this.sink = b.sink;
+        this.checkpoints = b.checkpoints;
+        this.deadLetters = b.deadLetters;
+        this.retry = b.retry;
+        this.clock = b.clock;
+        this.sleeper = b.sleeper != null ? b.sleeper : Sleeper.until(stop);
+        this.metrics = b.metrics != null ? b.metrics : PipelineMetrics.inMemory(b.source);
+        this.dedupe = new DedupeWindow(b.dedupeWindow);
+        this.onGiveUp = b.onGiveUp;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.maxEventBytes = b.limits.maxEventBytes();
+        this.queue = new DeliveryQueue(b.limits, b.maxInFlightEvents, b.maxInFlightBytes, b.clock);
+        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(false)
+                .unstarted(this::deliverLoop);
+        metrics.gauge("auditbridge.inflight.events", "Events submitted and not yet acknowledged", queue::inFlightEvents);
+        metrics.gauge("auditbridge.inflight.bytes", "Bytes of events submitted and not yet acknowledged", queue::inFlightBytes);
+    }
+
+    public static <T> Builder<T> builder(String source, Translator<T> translator, Sink sink) {
+        return new Builder<>(source, translator, sink);
+    }
+
+    /** Loads the committed positions, starts the delivery thread, and returns the positions for the Source. */
+    public synchronized Map<String, String> start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("pipeline already started");
+        }
+        committed = Map.copyOf(checkpoints.load());
+        started = true;
+        deliveryThread.start();
+        log.info("pipeline started source={} sink={} committed={}", source, sink.describe(), committed);
+        return committed;
+    }
+
+    /**
+     * Translates and enqueues {@code records}, blocking while the in-flight bound is reached. Returns at once
+     * after enqueueing; {@link Submission#done()} tells when they are delivered.
+     */
+    public Submission submit(List<SourceRecord<T>> records) throws InterruptedException {
+        if (!started) {
+            throw new IllegalStateException("pipeline not started");
+        }
+        Submission submission = new Submission(records.size());
+        for (SourceRecord<T> record : records) {
+            submitOne(record, submission);
+        }
+        return submission;
+    }
+
+    private void submitOne(SourceRecord<T> record, Submission submission) throws InterruptedException {
+        Translation t;
+        try {
+            t = translator.translate(record);
+        } catch (RuntimeException e) {
+            // A translator bug must not stop the rest; the exception message may quote input, so log the type only.
+            log.error("translator failed source={} record={} error={}", source, record.id(), e.getClass().getName());
+            t = Translation.failed(RecordError.of("translator_failed", record.id(), null, e.getClass().getName()));
+        }
+        for (RecordError err : t.errors()) {
+            reportRecordError(err, record);
+        }
+        t.skipped().forEach(metrics::skipped);
+
+        List<Event> keep = new ArrayList<>(t.events().size());
+        int deduped = 0;
+        for (Event e : t.events()) {
+            if (e.size() > maxEventBytes) {
+                writeDeadLetter(e, "event_too_large: " + e.size() + " bytes > " + maxEventBytes);
+                metrics.deadLettered("event_too_large", 1);
+            } else if (!dedupe.firstTime(e.dedupeKey())) {
+                metrics.deduped();
+                deduped++;
+            } else {
+                keep.add(e);
+            }
+        }
+        metrics.eventsIn(t.events().size());
+        submission.counted(keep.size(), t.errors().size(), t.skippedCount(), deduped);
+        AckLedger.Entry entry = ledger.register(record.partition(), record.position(), keep.size(), submission);
+        if (keep.isEmpty()) {
+            submission.recordFinished();
+            return;
+        }
+        for (Event e : keep) {
+            queue.put(PendingEvent.of(e, entry));
+        }
+    }
+
+    private void reportRecordError(RecordError err, SourceRecord<T> record) throws InterruptedException {
+        metrics.recordError(err.code());
+        log.warn("record error source={} code={} record={} auditID={}: {}", source, err.code(),
+                err.recordId() != null ? err.recordId() : record.id(), err.auditId(), err.detail());
+        if (err.deadLetter() != null) {
+            Backoff b = new Backoff();
+            while (true) {
+                try {
+                    deadLetters.record(source, record.id(), err.code() + ": " + err.detail(), err.deadLetter());
+                    metrics.deadLettered(err.code(), 1);
+                    return;
+                } catch (IOException io) {
+                    b.await("dead-letter write failed: " + io.getMessage(), null);
+                }
+            }
+        }
+    }
+
+    /** Sends whatever is buffered without waiting for the batch to fill or age. */
+    public void flush() {
+        queue.flush();
+    }
+
+    /** Flushes, waits until every submitted event is done, and commits; false when {@code timeout} passed first. */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        boolean idle = queue.awaitIdle(timeout);
+        commit();
+        return idle;
+    }
+
+    /** The positions last written to the CheckpointStore. */
+    public Map<String, String> committedPositions() {
+        return committed;
+    }
+
+    public PipelineMetrics metrics() {
+        return metrics;
+    }
+
+    /** For {@code /healthz}: the delivery thread is running. */
+    public boolean isAlive() {
+        return deliveryThread.isAlive();
+    }
+
+    /** For {@code /readyz}: started and the sink is usable. */
+    public boolean isReady() {
+        return started && deliveryThread.isAlive() && sink.isReady();
+    }
+
+    public long inFlightEvents() {
+        return queue.inFlightEvents();
+    }
+
+    public long inFlightBytes() {
+        return queue.inFlightBytes();
+    }
+
+    // ---- delivery thread ----
+
+    private void deliverLoop() {
+        try {
+            List<PendingEvent> batch;
+            while ((batch = queue.nextBatch()) != null) {
+                deliver(batch);
+                commit();
+                if (stop.getCount() == 0) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("delivery thread failed source={}", source, e);
+        } finally {
+            for (PendingEvent p : queue.drainUnsent()) {
+                abandon(p, "shutting down before delivery");
+            }
+        }
+    }
+
+    /** Delivers one batch (or part of one) until it is acknowledged, dead-lettered or given up. */
+    private void deliver(List<PendingEvent> part) throws InterruptedException {
+        Backoff backoff = new Backoff();
+        List<Event> events = new ArrayList<>(part.size());
+        for (PendingEvent p : part) {
+            events.add(p.event());
+        }
+        while (true) {
+            DeliveryResult result;
+            long t0 = System.nanoTime();
+            try {
+                result = sink.deliver(events);
+            } catch (RuntimeException e) {
+                result = DeliveryResult.retry("sink error: " + e.getClass().getSimpleName());
+            }
+            metrics.sinkLatency(Duration.ofNanos(System.nanoTime() - t0));
+            switch (result) {
+                case DeliveryResult.Delivered d -> {
+                    metrics.batchDelivered();
+                    acknowledge(part);
+                    return;
+                }
+                case DeliveryResult.Rejected r -> {
+                    if (part.size() == 1) {
+                        metrics.batchFailed("rejected");
+                        deadLetterAndAck(part.getFirst(), "rejected: " + r.reason());
+                    } else {
+                        // Isolate the refused events: deliver each half on its own.
+                        int mid = part.size() / 2;
+                        deliver(part.subList(0, mid));
+                        deliver(part.subList(mid, part.size()));
+                    }
+                    return;
+                }
+                case DeliveryResult.Retry r -> {
+                    metrics.retry();
+                    if (!backoff.await("delivery failed: " + r.reason(), r.retryAfter())) {
+                        giveUp(part, backoff.attempts, r.reason());
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private void acknowledge(List<PendingEvent> part) {
+        for (PendingEvent p : part) {
+            finish(p);
+        }
+        metrics.eventsOut(part.size());
+        String ts = part.getLast().event().stageTimestamp();
+        if (ts != null) {
+            try {
+                metrics.lag(Duration.between(Instant.parse(ts), clock.instant()));
+            } catch (DateTimeParseException ignored) {
+                // An Event with an odd timestamp still counts as delivered; it just does not move the lag gauge.
+            }
+        }
+    }
+
+    private void finish(PendingEvent p) {
+        if (p.record().ack()) {
+            ((Submission) p.record().owner()).recordFinished();
+        }
+        queue.release(p);
+    }
+
+    private void giveUp(List<PendingEvent> part, int attempts, String reason) throws InterruptedException {
+        String why = "retry budget exhausted after " + attempts + " attempts: " + reason;
+        if (stop.getCount() == 0) {
+            for (PendingEvent p : part) {
+                abandon(p, "shutting down: " + reason);
+            }
+            return;
+        }
+        metrics.batchFailed("gave_up");
+        if (onGiveUp == OnGiveUp.DEAD_LETTER) {
+            for (PendingEvent p : part) {
+                deadLetterAndAck(p, why);
+            }
+        } else {
+            log.warn("delivery gave up source={} events={}: {}", source, part.size(), why);
+            for (PendingEvent p : part) {
+                abandon(p, why);
+            }
+        }
+    }
+
+    /** The event will not be delivered by this process: its record fails and its key may come again. */
+    private void abandon(PendingEvent p, String reason) {
+        dedupe.forget(p.event().dedupeKey());
+        p.record().fail();
+        ((Submission) p.record().owner()).fail(reason);
+        queue.release(p);
+    }
+
+    private void deadLetterAndAck(PendingEvent p, String reason) throws InterruptedException {
+        if (writeDeadLetter(p.event(), reason)) {
+            metrics.deadLettered(reason.startsWith("rejected") ? "rejected" : "gave_up", 1);
+            log.warn("dead-lettered source={} auditID={} stage={}: {}", source, p.event().auditId(), p.event().stage(), reason);
+            finish(p);
+        } else {
+            abandon(p, "shutting down before the dead-letter write succeeded");
+        }
+    }
+
+    /** Writes to the dead-letter file, retrying until it works; false only when stopping first. */
+    private boolean writeDeadLetter(Event e, String reason) throws InterruptedException {
+        Backoff b = new Backoff();
+        while (true) {
+            try {
+                deadLetters.event(e, reason);
+                return true;
+            } catch (IOException io) {
+                if (!b.await("dead-letter write failed: " + io.getMessage(), null) || stop.getCount() == 0) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    private synchronized void commit() {
+        Map<String, String> next = ledger.committable();
+        if (next.isEmpty() || next.equals(committed)) {
+            return;
+        }
+        try {
+            checkpoints.commit(next);
+            committed = next;
+            metrics.checkpoint(true);
+        } catch (IOException e) {
+            // The ledger keeps the positions; the next batch (or close) writes them again.
+            metrics.checkpoint(false);
+            log.warn("checkpoint write failed source={}: {}", source, e.toString());
+        }
+    }
+
+    /** Retry bookkeeping for one operation on the pipeline's clock and sleeper. */
+    private final class Backoff {
+        private final RetryPolicy.Backoff b = retry.start(clock.millis());
+        private int attempts;
+
+        /** Waits before the next attempt; false when the budget is spent or the pipeline is stopping. */
+        boolean await(String why, Duration retryAfter) throws InterruptedException {
+            attempts++;
+            Duration wait = b.next(clock.millis(), retryAfter);
+            if (wait == null || stop.getCount() == 0) {
+                return false;
+            }
+            log.warn("{} source={} attempt={} retrying in {} ms", why, source, attempts, wait.toMillis());
+            return sleeper.sleep(wait);
+        }
+    }
+
+    /**
+     * Stops: no more submits, waits up to the shutdown timeout for in-flight events, commits what was
+     * acknowledged, then closes the sink, the checkpoint store and the dead-letter file.
+     */
+    @Override
+    public void close() throws Exception {
+        if (!started) {
+            closeResources();
+            return;
+        }
+        boolean idle = queue.awaitIdle(shutdownTimeout);
+        queue.close();
+        if (!idle) {
+            log.warn("shutdown timeout: {} events not delivered, their positions stay uncommitted source={}",
+                    queue.inFlightEvents(), source);
+            stop.countDown();
+        }
+        deliveryThread.join(shutdownTimeout.toMillis());
+        if (deliveryThread.isAlive()) {
+            stop.countDown();
+            deliveryThread.interrupt();
+            deliveryThread.join(shutdownTimeout.toMillis());
+        }
+        stop.countDown();
+        commit();
+        closeResources();
+        log.info("pipeline stopped source={} committed={}", source, committed);
+    }
+
+    private void closeResources() throws Exception {
+        Exception first = null;
+        for (AutoCloseable c : new AutoCloseable[] {sink, checkpoints, deadLetters}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Builds a Pipeline; every setter validates and names a bad value. */
+    public static final class Builder<T> {
+        private final String source;
+        private final Translator<T> translator;
+        private final Sink sink;
+        private CheckpointStore checkpoints = CheckpointStore.NONE;
+        private DeadLetters deadLetters;
+        private BatchLimits limits = BatchLimits.DEFAULTS;
+        private int maxInFlightEvents = 10_000;
+        private long maxInFlightBytes = 64L * 1024 * 1024;
+        private RetryPolicy retry = RetryPolicy.defaults();
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper;
+        private PipelineMetrics metrics;
+        private int dedupeWindow = 100_000;
+        private OnGiveUp onGiveUp = OnGiveUp.DEAD_LETTER;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+        private Builder(String source, Translator<T> translator, Sink sink) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.translator = Objects.requireNonNull(translator, "translator");
+            this.sink = Objects.requireNonNull(sink, "sink");
+        }
+
+        public Builder<T> checkpoints(CheckpointStore store) {
+            this.checkpoints = Objects.requireNonNull(store, "checkpoints");
+            return this;
+        }
+
+        public Builder<T> deadLetters(DeadLetters deadLetters) {
+            this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+            return this;
+        }
+
+        public Builder<T> batchLimits(BatchLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Bound on events submitted and not yet acknowledged; submit blocks beyond it. */
+        public Builder<T> maxInFlight(int events, long bytes) {
+            if (events < 1) {
+                throw new IllegalArgumentException("max in-flight events must be >= 1: " + events);
+            }
+            if (bytes < 1) {
+                throw new IllegalArgumentException("max in-flight bytes must be >= 1: " + bytes);
+            }
+            this.maxInFlightEvents = events;
+            this.maxInFlightBytes = bytes;
+            return this;
+        }
+
+        public Builder<T> retry(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        public Builder<T> clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Overrides how retries wait (tests record the waits); the default waits on the stop signal. */
+        public Builder<T> sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        public Builder<T> metrics(PipelineMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /** How many (auditID, stage) keys are remembered for dedupe; 0 turns dedupe off. */
+        public Builder<T> dedupeWindow(int keys) {
+            if (keys < 0) {
+                throw new IllegalArgumentException("dedupe window must be >= 0: " + keys);
+            }
+            this.dedupeWindow = keys;
+            return this;
+        }
+
+        public Builder<T> onGiveUp(OnGiveUp onGiveUp) {
+            this.onGiveUp = Objects.requireNonNull(onGiveUp, "onGiveUp");
+            return this;
+        }
+
+        public Builder<T> shutdownTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("shutdown timeout must be >= 0: " + timeout);
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        public Pipeline<T> build() {
+            if (deadLetters == null) {
+                throw new IllegalStateException("deadLetters is required: where undeliverable events go");
+            }
+            return new Pipeline<>(this);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.auditbridge.core;
+
+import java.util.List;
+
+/**
+ * Delivers batches of Events and says how it went. Called from the pipeline's single delivery thread, one
+ * batch at a time; the pipeline owns retries, splitting, dead-lettering and acknowledgement.
+ */
+public interface Sink extends AutoCloseable {
+    /**
+     * Delivers {@code events} (never empty) and answers: {@link DeliveryResult.Delivered} when the receiver
+     * took all of them; {@link DeliveryResult.Retry} when the same batch may succeed later (IO errors,
+     * 408, 429, 5xx); {@link DeliveryResult.Rejected} when the receiver refuses this content and retrying the
+     * same bytes cannot help (the pipeline then splits the batch to isolate the refused events).
+     *
+     * <p>Must not throw for delivery failures; a thrown RuntimeException is treated as Retry.
+     */
+    DeliveryResult deliver(List<Event> events) throws InterruptedException;
+
+    /** For {@code /readyz}: whether the sink can be used. Cheap; never blocks. */
+    default boolean isReady() {
+        return true;
+    }
+
+    /** A short description for logs, without secrets. */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
+
+    @Override
+    default void close() throws Exception {}
+}

@@ -1,0 +1,171 @@
+package io.auditbridge.core.cli;
+
+import io.auditbridge.core.CheckpointStore;
+import io.auditbridge.core.Pipeline;
+import io.auditbridge.core.Sink;
+import io.auditbridge.core.Source;
+import io.auditbridge.core.Translator;
+import io.auditbridge.core.ops.OpsServer;
+import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.core.pipeline.SourceRunner;
+import io.auditbridge.core.retry.RetryPolicy;
+import io.auditbridge.core.retry.Sleeper;
+import io.auditbridge.core.sink.DeadLetterFile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wiring a bridge's {@code run} and {@code backfill} share: metrics registry, sink from options, pipeline,
+ * the ops endpoint, and a SIGTERM hook that stops fetching, drains and commits.
+ */
+public final class BridgeRuntime<T> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BridgeRuntime.class);
+
+    private final PipelineMetrics metrics;
+    private final Pipeline<T> pipeline;
+    private final OpsServer ops;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile BooleanSupplier sourceReady = () -> true;
+
+    private BridgeRuntime(PipelineMetrics metrics, Pipeline<T> pipeline, OpsServer ops) {
+        this.metrics = metrics;
+        this.pipeline = pipeline;
+        this.ops = ops;
+    }
+
+    /**
+     * Builds and starts the pipeline (not the source) and the ops endpoint.
+     *
+     * @param defaultSink the sink when {@code --sink} is absent; null makes it required
+     * @param ops         null for one-shot commands (no endpoint)
+     */
+    public static <T> BridgeRuntime<T> create(String source, Translator<T> translator, SinkOptions sinkOptions,
+                                              String defaultSink, PipelineOptions pipelineOptions, OpsOptions ops,
+                                              CheckpointStore checkpoints, Pipeline.OnGiveUp onGiveUp) throws IOException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PipelineMetrics metrics = new PipelineMetrics(registry, source);
+        Sink sink = sinkOptions.create(defaultSink, metrics);
+        Pipeline.Builder<T> b = Pipeline.builder(source, translator, sink)
+                .metrics(metrics)
+                .checkpoints(checkpoints)
+                .onGiveUp(onGiveUp)
+                .deadLetters(new DeadLetterFile(pipelineOptions.deadLetterFile(), Clock.systemUTC()));
+        pipelineOptions.applyTo(b);
+        Pipeline<T> pipeline = b.build();
+        BridgeRuntime<T>[] self = new BridgeRuntime[1];
+        OpsServer server = null;
+        if (ops != null && ops.port >= 0) {
+            try {
+                server = OpsServer.start(ops.host, ops.port, registry, pipeline::isAlive,
+                        () -> pipeline.isReady() && self[0].sourceReady.getAsBoolean());
+            } catch (IOException e) {
+                throw new ConfigException("--metrics-port", "cannot listen on " + ops.host + ":" + ops.port + ": " + e.getMessage());
+            }
+        }
+        self[0] = new BridgeRuntime<>(metrics, pipeline, server);
+        return self[0];
+    }
+
+    public Pipeline<T> pipeline() {
+        return pipeline;
+    }
+
+    public PipelineMetrics metrics() {
+        return metrics;
+    }
+
+    /** The bound port of the ops endpoint, or -1. */
+    public int opsPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    /** Adds the source's own check to {@code /readyz}. */
+    public void sourceReady(BooleanSupplier ready) {
+        this.sourceReady = ready;
+    }
+
+    /**
+     * Polls {@code source} into the pipeline until it is exhausted or the process is told to stop, then
+     * drains and commits. Returns the exit code: 0 when everything fetched was delivered.
+     */
+    public int runPolling(Source<T> source, Duration pollInterval, Duration drainTimeout) throws Exception {
+        sourceReady(source::isReady);
+        SourceRunner<T> runner = new SourceRunner<>(source, pipeline, pollInterval,
+                RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofMinutes(2)).build(),
+                Sleeper.until(stop), Clock.systemUTC());
+        Thread hook = Thread.ofPlatform().unstarted(() -> {
+            log.info("stop requested: finishing in-flight deliveries");
+            runner.stop();
+            stop.countDown();
+            awaitStopped();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            boolean delivered = runner.run(drainTimeout);
+            return delivered ? 0 : BridgeCli.EXIT_DELIVERY;
+        } finally {
+            try {
+                source.close();
+                close();
+            } finally {
+                stopped.countDown();
+                removeHook(hook);
+            }
+        }
+    }
+
+    /** For push sources (receivers, subscribers): blocks until SIGTERM, then the caller closes. */
+    public void awaitShutdown() throws InterruptedException {
+        Thread hook = Thread.ofPlatform().unstarted(() -> {
+            stop.countDown();
+            awaitStopped();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+    }
+
+    /** Ends {@link #awaitShutdown} from inside the process (tests, fatal source errors). */
+    public void requestStop() {
+        stop.countDown();
+    }
+
+    /** Marks shutdown finished so a SIGTERM hook waiting in {@link #awaitShutdown} lets the JVM exit. */
+    public void markStopped() {
+        stopped.countDown();
+    }
+
+    private void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running and waits for us; nothing to remove
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            pipeline.close();
+        } finally {
+            if (ops != null) {
+                ops.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.auditbridge.core.pipeline;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Which source positions are safe to commit: per partition, the position of the last record of the longest
+ * run of finished records from the head of that partition's queue (Kafka Connect's SubmittedRecords).
+ * One unfinished record holds back its own partition only; a failed record holds it back until restart.
+ *
+ * <p>Thread-safe: records are registered by submitting threads and finished by the delivery thread.
+ */
+public final class AckLedger {
+    private final Map<String, ArrayDeque<Entry>> queues = new HashMap<>();
+    private final Map<String, String> committable = new LinkedHashMap<>();
+    private final Runnable onChange;
+
+    public AckLedger(Runnable onChange) {
+        this.onChange = onChange;
+    }
+
+    /** One submitted record: done once each of its {@code events} was acknowledged (or dead-lettered). */
+    public final class Entry {
+        private final String partition;
+        private final String position;
+        private final Object owner;
+        private int pending;
+        private boolean failed;
+
+        private Entry(String partition, String position, int events, Object owner) {
+            this.partition = partition;
+            this.position = position;
+            this.pending = events;
+            this.owner = owner;
+        }
+
+        public Object owner() {
+            return owner;
+        }
+
+        /** One of this record's events is done; true when that finished the record. */
+        public boolean ack() {
+            synchronized (AckLedger.this) {
+                if (pending <= 0) {
+                    throw new IllegalStateException("record at " + partition + "/" + position + " acked more often than it has events");
+                }
+                pending--;
+                return pending == 0 && !failed;
+            }
+        }
+
+        /** One of this record's events can never be delivered; the partition will not commit past it. */
+        public void fail() {
+            synchronized (AckLedger.this) {
+                failed = true;
+                if (pending > 0) {
+                    pending--;
+                }
+            }
+        }
+
+        public boolean isDone() {
+            synchronized (AckLedger.this) {
+                return pending == 0 && !failed;
+            }
+        }
+
+        public boolean isFailed() {
+            synchronized (AckLedger.this) {
+                return failed;
+            }
+        }
+    }
+
+    /** Registers a record in submission order. A record with zero events is done at once (filtered, deduped). */
+    public synchronized Entry register(String partition, String position, int events, Object owner) {
+        Entry e = new Entry(partition, position, events, owner);
+        if (position != null) {
+            queues.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(e);
+        }
+        return e;
+    }
+
+    /**
+     * Advances every partition past its finished head records and returns partition → last finished position
+     * (the complete map, including partitions that did not move).
+     */
+    public synchronized Map<String, String> committable() {
+        boolean changed = false;
+        for (var q : queues.entrySet()) {
+            ArrayDeque<Entry> deque = q.getValue();
+            while (!deque.isEmpty() && deque.peekFirst().pending == 0 && !deque.peekFirst().failed) {
+                committable.put(q.getKey(), deque.pollFirst().position);
+                changed = true;
+            }
+        }
+        if (changed && onChange != null) {
+            onChange.run();
+        }
+        return Map.copyOf(committable);
+    }
+
+    /** Records registered but not finished, over all partitions. */
+    public synchronized int pendingRecords() {
+        int n = 0;
+        for (ArrayDeque<Entry> q : queues.values()) {
+            for (Entry e : q) {
+                if (e.pending > 0 || e.failed) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,180 @@
+package io.auditbridge.core.pipeline;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The bounded hand-off between submitting threads and the delivery thread. An event counts as in flight from
+ * {@link #put} until {@link #release}; {@code put} blocks while the in-flight count or bytes are at their bound,
+ * which is what slows a source down when the sink is slow (memory stays bounded).
+ */
+public final class DeliveryQueue {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Batcher batcher;
+    private final int maxInFlightEvents;
+    private final long maxInFlightBytes;
+    private final Clock clock;
+    private long inFlightEvents;
+    private long inFlightBytes;
+    private boolean flushRequested;
+    private boolean closed;
+
+    public DeliveryQueue(BatchLimits limits, int maxInFlightEvents, long maxInFlightBytes, Clock clock) {
+        if (maxInFlightEvents < 1) {
+            throw new IllegalArgumentException("max in-flight events must be >= 1: " + maxInFlightEvents);
+        }
+        if (maxInFlightBytes < limits.maxEventBytes()) {
+            throw new IllegalArgumentException("max in-flight bytes must be >= the largest event (" + limits.maxEventBytes() + "): " + maxInFlightBytes);
+        }
+        this.batcher = new Batcher(limits);
+        this.maxInFlightEvents = maxInFlightEvents;
+        this.maxInFlightBytes = maxInFlightBytes;
+        this.clock = clock;
+    }
+
+    /** Adds an event, blocking while the in-flight bound is reached. One event always fits an empty pipeline. */
+    public void put(PendingEvent e) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (!closed && inFlightEvents > 0
+                    && (inFlightEvents + 1 > maxInFlightEvents || inFlightBytes + e.size() > maxInFlightBytes)) {
+                changed.await();
+            }
+            if (closed) {
+                throw new IllegalStateException("pipeline is closed");
+            }
+            inFlightEvents++;
+            inFlightBytes += e.size();
+            batcher.add(e, clock.millis());
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The next batch to deliver, waiting until one is due (by count, bytes, age, or a flush); null once the
+     * queue is closed and empty.
+     */
+    public List<PendingEvent> nextBatch() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                long now = clock.millis();
+                if (batcher.isDue(now) || ((flushRequested || closed) && !batcher.isEmpty())) {
+                    List<PendingEvent> batch = batcher.take();
+                    if (batcher.isEmpty()) {
+                        flushRequested = false;
+                    }
+                    return batch;
+                }
+                if (closed) {
+                    return null;
+                }
+                long wait = batcher.millisUntilDue(now);
+                if (wait == Long.MAX_VALUE) {
+                    changed.await();
+                } else {
+                    changed.await(Math.max(1, wait), TimeUnit.MILLISECONDS);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The event is done (acknowledged, dead-lettered or given up): its room is free again. */
+    public void release(PendingEvent e) {
+        lock.lock();
+        try {
+            inFlightEvents--;
+            inFlightBytes -= e.size();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends whatever is buffered now, without waiting for the batch to fill or age. */
+    public void flush() {
+        lock.lock();
+        try {
+            flushRequested = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until nothing is in flight; false when {@code timeout} passed first. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lockInterruptibly();
+        try {
+            flushRequested = true;
+            changed.signalAll();
+            while (inFlightEvents > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No more puts; the delivery thread drains what is buffered, then gets null. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes what was never handed to the delivery thread (hard stop). */
+    public List<PendingEvent> drainUnsent() {
+        lock.lock();
+        try {
+            return batcher.drainAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long inFlightEvents() {
+        lock.lock();
+        try {
+            return inFlightEvents;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long inFlightBytes() {
+        lock.lock();
+        try {
+            return inFlightBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int maxInFlightEvents() {
+        return maxInFlightEvents;
+    }
+
+    public long maxInFlightBytes() {
+        return maxInFlightBytes;
+    }
+}
