@@ -1,0 +1,42 @@
+package io.auditbridge.detector.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A rule as loaded, after every file's append and override was applied; compiled by {@link RuleSet}. */
+public final class RuleDefinition {
+    final String name;
+    String desc = "";
+    String condition;
+    String output;
+    Priority priority;
+    String source = "syscall";
+    List<String> tags = new ArrayList<>();
+    boolean enabled = true;
+    boolean skipIfUnknownFilter;
+    List<RuleException> exceptions = new ArrayList<>();
+    final Location location;
+    Location conditionLocation;
+
+    RuleDefinition(String name, Location location) {
+        this.name = name;
+        this.location = location;
+        this.conditionLocation = location;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public Location location() {
+        return location;
+    }
+}
