@@ -1,0 +1,36 @@
+package io.auditbridge.detector.output;
+
+import io.auditbridge.detector.engine.Alert;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** One alert per line (Falco's {@code json_output}), flushed after each batch. */
+public class NdjsonAlertOutput implements AlertOutput {
+    private final OutputStream out;
+    private final String description;
+
+    public NdjsonAlertOutput(OutputStream out, String description) {
+        this.out = out;
+        this.description = description;
+    }
+
+    @Override
+    public synchronized void publish(List<Alert> alerts) throws IOException {
+        if (alerts.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder(alerts.size() * 512);
+        for (Alert a : alerts) {
+            sb.append(a.toJsonLine()).append('\n');
+        }
+        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+}

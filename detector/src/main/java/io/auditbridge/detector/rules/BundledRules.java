@@ -1,0 +1,45 @@
+package io.auditbridge.detector.rules;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Loads the rules a command was given, or the product's own rules file when none. */
+public final class BundledRules {
+    private static final Logger log = LoggerFactory.getLogger(BundledRules.class);
+    /** The product's default rules, shipped in the jar. */
+    public static final String RESOURCE = "/io/auditbridge/detector/auditbridge_k8s_audit_rules.yaml";
+
+    private BundledRules() {}
+
+    public static String text() {
+        try (InputStream in = BundledRules.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled rules missing from the jar: " + RESOURCE);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Compiles {@code files} in order, or the bundled file when the list is empty; logs the notices. */
+    public static RuleSet load(List<Path> files) {
+        RulesLoader loader = new RulesLoader();
+        if (files.isEmpty()) {
+            loader.load("bundled:auditbridge_k8s_audit_rules.yaml", text());
+        } else {
+            files.forEach(loader::load);
+        }
+        RuleSet rules = loader.build();
+        rules.notices().forEach(n -> log.info("rules: {}", n));
+        log.info("loaded {} k8s_audit rules ({} enabled) from {}", rules.rules().size(), rules.enabledRules().size(),
+                files.isEmpty() ? "the bundled rules file" : files);
+        return rules;
+    }
+}
