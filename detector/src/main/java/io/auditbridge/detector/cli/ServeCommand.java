@@ -1,0 +1,109 @@
+package io.auditbridge.detector.cli;
+
+import io.auditbridge.core.cli.ConfigException;
+import io.auditbridge.core.cli.LogOptions;
+import io.auditbridge.core.cli.OpsOptions;
+import io.auditbridge.core.http.HttpReceiver;
+import io.auditbridge.core.http.HttpReceiverConfig;
+import io.auditbridge.core.ops.OpsServer;
+import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.detector.output.AlertOutput;
+import io.auditbridge.detector.webhook.K8sAuditWebhook;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: Falco's k8s_audit webhook on {@code /k8s_audit} and {@code /k8s-audit}, evaluated in-process. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the k8s_audit webhook (POST /k8s_audit or /k8s-audit) and evaluate each request before answering 200.")
+public final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    /** Falco's webhookMaxBatchSize: the apiserver's default truncate size plus about 20 %. */
+    public static final long MAX_BODY_BYTES = 12L * 1024 * 1024;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "7765", description = "Port (default ${DEFAULT-VALUE}, the Sysdig agent's k8s_audit port).")
+    int port;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Require 'Authorization: Bearer <token>' with the token in FILE (re-read on change). Env: AUDITBRIDGE_TOKEN_FILE.")
+    Path tokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain. Env: AUDITBRIDGE_TLS_CERT.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "PKCS#8 private key for --tls-cert. Env: AUDITBRIDGE_TLS_KEY.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "PEM", description = "Require client certificates signed by this CA (mTLS).")
+    Path tlsClientCa;
+
+    @Option(names = "--max-body-bytes", defaultValue = "12582912", description = "Largest body, before and after gzip (default ${DEFAULT-VALUE} = 12 MiB); larger → 413.")
+    long maxBodyBytes;
+
+    @Mixin
+    DetectorOptions options;
+
+    @Mixin
+    OpsOptions ops;
+
+    @Mixin
+    LogOptions logOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PipelineMetrics metrics = new PipelineMetrics(registry, "detector");
+        var detector = options.detector(metrics);
+        AlertOutput output = options.output();
+        HttpReceiverConfig config = config();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (HttpReceiver receiver = HttpReceiver.start(config, new K8sAuditWebhook(detector, output, metrics));
+             OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, () -> true, () -> true);
+             output) {
+            log.info("k8s_audit webhook on {}://{}:{}/k8s_audit with {} rules; alerts → {}", config.tls() == null ? "http" : "https",
+                    host, receiver.port(), detector.rules().enabledRules().size(), output.describe());
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+                stop.countDown();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            stop.await();
+            log.info("stopping");
+        } finally {
+            stopped.countDown();
+        }
+        return 0;
+    }
+
+    HttpReceiverConfig config() {
+        try {
+            HttpReceiverConfig.Builder b = HttpReceiverConfig.builder().host(host).port(port)
+                    .path("/k8s_audit").path("/k8s-audit")
+                    .maxBodyBytes(maxBodyBytes).maxDecodedBytes(maxBodyBytes);
+            if (tokenFile != null) {
+                b.bearerTokenFile(tokenFile);
+            }
+            if (tlsCert != null || tlsKey != null) {
+                b.tls(tlsCert, tlsKey, tlsClientCa);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            String option = e.getMessage().startsWith("tls") ? "--tls-cert" : e.getMessage().startsWith("bearer") ? "--token-file"
+                    : e.getMessage().startsWith("port") ? "--port" : e.getMessage().startsWith("max") ? "--max-body-bytes" : "--host";
+            throw new ConfigException(option, e.getMessage());
+        }
+    }
+}

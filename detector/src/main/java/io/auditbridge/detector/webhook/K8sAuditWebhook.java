@@ -1,0 +1,87 @@
+package io.auditbridge.detector.webhook;
+
+import io.auditbridge.core.Event;
+import io.auditbridge.core.EventReader;
+import io.auditbridge.core.http.BadRequestException;
+import io.auditbridge.core.http.HandlerResponse;
+import io.auditbridge.core.http.ReceivedRequest;
+import io.auditbridge.core.http.RequestHandler;
+import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.detector.engine.Alert;
+import io.auditbridge.detector.engine.Detector;
+import io.auditbridge.detector.output.AlertOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Falco's k8s_audit webhook, answered only after evaluation: the body is an Event, an EventList or a JSON
+ * array of Events. Unlike Falco, an element that is not an Event is skipped and counted instead of dropping
+ * the whole batch; malformed JSON is a 400 with the reason; an alert output that fails is a 503 so the
+ * sender retries.
+ */
+public final class K8sAuditWebhook implements RequestHandler {
+    private static final Logger log = LoggerFactory.getLogger(K8sAuditWebhook.class);
+
+    private final Detector detector;
+    private final AlertOutput output;
+    private final PipelineMetrics metrics;
+
+    public K8sAuditWebhook(Detector detector, AlertOutput output, PipelineMetrics metrics) {
+        this.detector = detector;
+        this.output = output;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public HandlerResponse handle(ReceivedRequest request) throws BadRequestException, InterruptedException {
+        String type = request.mediaType();
+        if (type != null && !type.equals("application/json")) {
+            return HandlerResponse.text(415, "Content-Type must be application/json");
+        }
+        List<Event> events = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        String malformed = null;
+        for (EventReader.Item item : EventReader.readAll(request.body())) {
+            if (item.isEvent()) {
+                events.add(item.event());
+            } else if (item.index() < 0) {
+                malformed = item.error();
+            } else {
+                skipped.add("element " + item.index() + (item.auditId() == null ? "" : " (auditID " + item.auditId() + ")")
+                        + ": " + item.error());
+            }
+        }
+        if (malformed != null) {
+            metrics.recordError("malformed_json");
+            throw new BadRequestException(malformed);
+        }
+        if (events.isEmpty()) {
+            metrics.recordError("no_event");
+            throw new BadRequestException(skipped.isEmpty() ? "no audit Event in the body" : "no audit Event in the body: " + skipped.get(0));
+        }
+        if (!skipped.isEmpty()) {
+            metrics.skipped("not_event", skipped.size());
+            log.warn("skipped {} element(s) that are not audit Events from {}; first: {}", skipped.size(), request.remote(), skipped.get(0));
+        }
+        metrics.eventsIn(events.size());
+        List<Alert> alerts = new ArrayList<>();
+        for (Event e : events) {
+            detector.evaluate(e, alerts::add);
+        }
+        try {
+            output.publish(alerts);
+        } catch (IOException | RuntimeException e) {
+            log.warn("alert output {} failed: {}", output.describe(), e.getMessage());
+            return HandlerResponse.text(503, "alert output failed; retry").withHeader("Retry-After", "5");
+        }
+        metrics.eventsOut(events.size());
+        for (Alert a : alerts) {
+            metrics.counter("auditbridge.detector.alerts", "Alerts raised, by priority", "priority", a.priority()).increment();
+        }
+        return HandlerResponse.json(200, "{\"events\":" + events.size() + ",\"alerts\":" + alerts.size()
+                + ",\"skipped\":" + skipped.size() + "}");
+    }
+}
