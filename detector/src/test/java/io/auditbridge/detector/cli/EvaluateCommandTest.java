@@ -1,0 +1,56 @@
+package io.auditbridge.detector.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.auditbridge.core.cli.BridgeCli;
+import io.auditbridge.detector.DetectorCli;
+import io.auditbridge.detector.TestEvents;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EvaluateCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = BridgeCli.commandLine(new DetectorCli());
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    @Test
+    void evaluatesNdjsonAndArraysWithTheBundledRulesAndReportsSkippedElements() throws Exception {
+        String secretRead = new String(TestEvents.event("{\"auditID\": \"s-1\", \"objectRef\": {\"resource\": \"secrets\"}}").toJsonBytes(),
+                StandardCharsets.UTF_8);
+        String nsDelete = new String(TestEvents.event("{\"auditID\": \"n-1\", \"verb\": \"delete\", \"objectRef\": {\"resource\": \"namespaces\"}}")
+                .toJsonBytes(), StandardCharsets.UTF_8);
+        Path ndjson = Files.writeString(dir.resolve("a.ndjson"), secretRead + "\n" + nsDelete + "\n");
+        Path array = Files.writeString(dir.resolve("b.json"), "[" + secretRead + ", {\"kind\": \"Pod\"}]");
+        Path alerts = dir.resolve("alerts.ndjson");
+
+        assertThat(run("evaluate", "--alerts", "file:" + alerts, ndjson.toString(), array.toString())).isZero();
+
+        List<String> rules = Files.readAllLines(alerts).stream().map(l -> TestEvents.json(l).get("rule").asText()).toList();
+        assertThat(rules).containsExactly("K8s Secret Get Successfully", "K8s Namespace Deleted", "K8s Secret Get Successfully");
+        assertThat(err.toString()).contains("skipped " + array + " element 1: kind is Pod, not Event")
+                .contains("evaluate: 3 events, 3 alerts, 1 skipped");
+    }
+
+    @Test
+    void aBrokenRulesFileIsOneLineNamingTheOptionFileAndLine() throws Exception {
+        Path rules = Files.writeString(dir.resolve("r.yaml"), "- rule: x\n  condition: ka.verb in (get\n  output: o\n  priority: INFO\n  source: k8s_audit\n");
+        Path input = Files.writeString(dir.resolve("e.json"), "[]");
+
+        assertThat(run("evaluate", "--rules", rules.toString(), input.toString())).isEqualTo(BridgeCli.EXIT_CONFIG);
+        assertThat(err.toString().strip()).isEqualTo("error: --rules: " + rules + ":2: rule 'x': condition: unclosed list");
+    }
+}
