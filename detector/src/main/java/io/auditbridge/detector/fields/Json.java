@@ -27,7 +27,11 @@ final class Json {
         if (n == null || n.isNull()) {
             return null;
         }
-        return n.isTextual() ? n.textValue() : EventJson.toString(n);
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        // Numbers and booleans print as their JSON text without a serializer round trip (hot: ka.response.code).
+        return n.isValueNode() ? n.asText() : EventJson.toString(n);
     }
 
     static FieldValue scalar(JsonNode root, String... path) {
