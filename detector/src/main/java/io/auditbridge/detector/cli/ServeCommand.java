@@ -7,7 +7,7 @@ import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;
-import io.auditbridge.detector.output.AlertOutput;
+import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.webhook.K8sAuditWebhook;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -63,15 +63,15 @@ public final class ServeCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         PipelineMetrics metrics = new PipelineMetrics(registry, "detector");
         var detector = options.detector(metrics);
-        AlertOutput output = options.output();
+        BatchEvaluator evaluator = new BatchEvaluator(detector, options.output(), metrics);
         HttpReceiverConfig config = config();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (HttpReceiver receiver = HttpReceiver.start(config, new K8sAuditWebhook(detector, output, metrics));
+        try (HttpReceiver receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics));
              OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, () -> true, () -> true);
-             output) {
+             evaluator) {
             log.info("k8s_audit webhook on {}://{}:{}/k8s_audit with {} rules; alerts → {}", config.tls() == null ? "http" : "https",
-                    host, receiver.port(), detector.rules().enabledRules().size(), output.describe());
+                    host, receiver.port(), detector.rules().enabledRules().size(), evaluator.describeOutput());
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
                 stop.countDown();
                 try {

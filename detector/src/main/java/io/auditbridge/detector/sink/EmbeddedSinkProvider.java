@@ -3,6 +3,7 @@ package io.auditbridge.detector.sink;
 import io.auditbridge.core.Sink;
 import io.auditbridge.core.SinkProvider;
 import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.engine.GapReporter;
 import io.auditbridge.detector.output.AlertOutput;
@@ -58,7 +59,7 @@ public final class EmbeddedSinkProvider implements SinkProvider {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("alerts: " + e.getMessage());
         }
-        return new EmbeddedSink(detector, output, metrics);
+        return new EmbeddedSink(new BatchEvaluator(detector, output, metrics));
     }
 
     /** The host name Falco would print; the HOSTNAME variable first (set in containers), then the resolver. */

@@ -7,9 +7,7 @@ import io.auditbridge.core.http.HandlerResponse;
 import io.auditbridge.core.http.ReceivedRequest;
 import io.auditbridge.core.http.RequestHandler;
 import io.auditbridge.core.ops.PipelineMetrics;
-import io.auditbridge.detector.engine.Alert;
-import io.auditbridge.detector.engine.Detector;
-import io.auditbridge.detector.output.AlertOutput;
+import io.auditbridge.detector.engine.BatchEvaluator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +23,11 @@ import org.slf4j.LoggerFactory;
 public final class K8sAuditWebhook implements RequestHandler {
     private static final Logger log = LoggerFactory.getLogger(K8sAuditWebhook.class);
 
-    private final Detector detector;
-    private final AlertOutput output;
+    private final BatchEvaluator evaluator;
     private final PipelineMetrics metrics;
 
-    public K8sAuditWebhook(Detector detector, AlertOutput output, PipelineMetrics metrics) {
-        this.detector = detector;
-        this.output = output;
+    public K8sAuditWebhook(BatchEvaluator evaluator, PipelineMetrics metrics) {
+        this.evaluator = evaluator;
         this.metrics = metrics;
     }
 
@@ -67,21 +63,15 @@ public final class K8sAuditWebhook implements RequestHandler {
             log.warn("skipped {} element(s) that are not audit Events from {}; first: {}", skipped.size(), request.remote(), skipped.get(0));
         }
         metrics.eventsIn(events.size());
-        List<Alert> alerts = new ArrayList<>();
-        for (Event e : events) {
-            detector.evaluate(e, alerts::add);
-        }
+        int alerts;
         try {
-            output.publish(alerts);
-        } catch (IOException | RuntimeException e) {
-            log.warn("alert output {} failed: {}", output.describe(), e.getMessage());
+            alerts = evaluator.evaluate(events);
+        } catch (IOException e) {
+            log.warn("alert output {} failed: {}", evaluator.describeOutput(), e.getMessage());
             return HandlerResponse.text(503, "alert output failed; retry").withHeader("Retry-After", "5");
         }
         metrics.eventsOut(events.size());
-        for (Alert a : alerts) {
-            metrics.counter("auditbridge.detector.alerts", "Alerts raised, by priority", "priority", a.priority()).increment();
-        }
-        return HandlerResponse.json(200, "{\"events\":" + events.size() + ",\"alerts\":" + alerts.size()
+        return HandlerResponse.json(200, "{\"events\":" + events.size() + ",\"alerts\":" + alerts
                 + ",\"skipped\":" + skipped.size() + "}");
     }
 }

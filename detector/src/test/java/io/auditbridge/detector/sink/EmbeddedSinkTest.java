@@ -15,6 +15,7 @@ import io.auditbridge.core.cli.TranslateCommand;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.TestEvents;
 import io.auditbridge.detector.engine.Alert;
+import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.output.AlertOutput;
 import io.auditbridge.detector.rules.BundledRules;
@@ -96,7 +97,7 @@ class EmbeddedSinkTest {
             }
         };
         Event secretRead = TestEvents.event("{\"objectRef\": {\"resource\": \"secrets\"}}");
-        try (EmbeddedSink sink = new EmbeddedSink(detector, broken, PipelineMetrics.inMemory("t"))) {
+        try (EmbeddedSink sink = new EmbeddedSink(new BatchEvaluator(detector, broken, PipelineMetrics.inMemory("t")))) {
             assertThat(sink.deliver(List.of(secretRead))).isInstanceOf(DeliveryResult.Retry.class);
         }
     }

@@ -11,6 +11,7 @@ import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.TestEvents;
 import io.auditbridge.detector.cli.ServeCommand;
 import io.auditbridge.detector.engine.Alert;
+import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.output.AlertOutput;
 import io.auditbridge.detector.rules.BundledRules;
@@ -68,7 +69,7 @@ class K8sAuditWebhookTest {
     private URI start(HttpReceiverConfig.Builder config, AlertOutput output) throws IOException {
         receiver = HttpReceiver.start(config.host("127.0.0.1").port(0).path("/k8s_audit").path("/k8s-audit")
                 .maxBodyBytes(ServeCommand.MAX_BODY_BYTES).maxDecodedBytes(ServeCommand.MAX_BODY_BYTES).build(),
-                new K8sAuditWebhook(DETECTOR, output, metrics));
+                new K8sAuditWebhook(new BatchEvaluator(DETECTOR, output, metrics), metrics));
         return URI.create("http://127.0.0.1:" + receiver.port() + "/k8s_audit");
     }
 
