@@ -12,6 +12,8 @@ import java.util.Map;
 
 /** Builds test Events from a base and JSON merge patches (RFC 7386: objects merge, null deletes, arrays replace). */
 public final class TestEvents {
+    private static final JsonNode BASE = resource("/upstream/rule-pairs.json").get("base");
+
     private TestEvents() {}
 
     public static JsonNode resource(String path) {
@@ -43,7 +45,7 @@ public final class TestEvents {
 
     /** A plain ResponseComplete Event ({@code get pods/web} by kubernetes-admin, 200) patched with {@code patchJson}. */
     public static Event event(String patchJson) {
-        return event(resource("/upstream/rule-pairs.json").get("base"), json(patchJson));
+        return event(BASE, json(patchJson));
     }
 
     public static void merge(ObjectNode target, JsonNode patch) {
