@@ -58,20 +58,25 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     LogOptions logOptions;
 
+    /** A started webhook: its port, and close() to stop it. */
+    public record Running(HttpReceiver receiver, OpsServer ops, BatchEvaluator evaluator) implements AutoCloseable {
+        public int port() {
+            return receiver.port();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (evaluator; OpsServer o = ops; HttpReceiver r = receiver) {
+                log.info("stopping");
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PipelineMetrics metrics = new PipelineMetrics(registry, "detector");
-        var detector = options.detector(metrics);
-        BatchEvaluator evaluator = new BatchEvaluator(detector, options.output(), metrics);
-        HttpReceiverConfig config = config();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (HttpReceiver receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics));
-             OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, () -> true, () -> true);
-             evaluator) {
-            log.info("k8s_audit webhook on {}://{}:{}/k8s_audit with {} rules; alerts → {}", config.tls() == null ? "http" : "https",
-                    host, receiver.port(), detector.rules().enabledRules().size(), evaluator.describeOutput());
+        try (Running running = start()) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
                 stop.countDown();
                 try {
@@ -81,11 +86,33 @@ public final class ServeCommand implements Callable<Integer> {
                 }
             }));
             stop.await();
-            log.info("stopping");
         } finally {
             stopped.countDown();
         }
         return 0;
+    }
+
+    /** Loads the rules, opens the alert output and starts listening (and the ops endpoint unless --metrics-port -1). */
+    public Running start() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PipelineMetrics metrics = new PipelineMetrics(registry, "detector");
+        var detector = options.detector(metrics);
+        HttpReceiverConfig config = config();
+        BatchEvaluator evaluator = new BatchEvaluator(detector, options.output(), metrics);
+        HttpReceiver receiver = null;
+        try {
+            receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics));
+            OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, () -> true, () -> true);
+            log.info("k8s_audit webhook on {}://{}:{}/k8s_audit with {} rules; alerts → {}", config.tls() == null ? "http" : "https",
+                    host, receiver.port(), detector.rules().enabledRules().size(), evaluator.describeOutput());
+            return new Running(receiver, opsServer, evaluator);
+        } catch (Exception e) {
+            if (receiver != null) {
+                receiver.close();
+            }
+            evaluator.close();
+            throw e;
+        }
     }
 
     HttpReceiverConfig config() {
