@@ -227,16 +227,13 @@ public final class ConditionParser {
         return text.substring(start, pos);
     }
 
+    /** Consumes {@code and}, {@code or} or {@code not} (any case) when it stands as a whole word here. */
     private boolean keyword(String word) {
         skipSpace();
-        if (text.regionMatches(true, pos, word, 0, word.length())) {
-            int end = pos + word.length();
-            if (end == text.length() || !isIdentChar(text.charAt(end))) {
-                if (word.equals("not") || word.equals("and") || word.equals("or")) {
-                    pos = end;
-                    return true;
-                }
-            }
+        int end = pos + word.length();
+        if (text.regionMatches(true, pos, word, 0, word.length()) && (end == text.length() || !isIdentChar(text.charAt(end)))) {
+            pos = end;
+            return true;
         }
         return false;
     }

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -161,11 +159,6 @@ public final class FieldRegistry {
             throw new IllegalArgumentException("unknown field '" + base + "'");
         }
         return d.resolve(index == null ? base : base + "[" + index + "]", index);
-    }
-
-    /** Every base field name, for documentation and tests. */
-    public Set<String> names() {
-        return new TreeSet<>(definitions.keySet());
     }
 
     private void containerFields(String c) {

@@ -127,6 +127,53 @@ class RulesLoaderTest {
         assertThat(fired(off, create("alice", "configmaps", "app", "default"))).isEmpty();
     }
 
+    @Test
+    void tupleExceptionsTakeListsAndListNamesForInComparisons() {
+        String rules = BASE + """
+                - list: scratch_namespaces
+                  items: [tmp, scratch]
+                - rule: Admin Created Something
+                  exceptions:
+                    - name: scratch
+                      fields: [ka.target.namespace, ka.target.resource]
+                      comps: [in, in]
+                      values:
+                        - [scratch_namespaces, [configmaps, secrets]]
+                  append: true
+                """;
+        RuleSet set = load(rules);
+        assertThat(fired(set, create("alice", "configmaps", "app", "tmp"))).isEmpty();
+        assertThat(fired(set, create("alice", "secrets", "app", "scratch"))).isEmpty();
+        assertThat(fired(set, create("alice", "pods", "app", "tmp"))).containsExactly("Admin Created Something");
+        assertThat(fired(set, create("alice", "configmaps", "app", "prod"))).containsExactly("Admin Created Something");
+    }
+
+    @Test
+    void overrideOfConditionAppendsOrReplacesTheText() {
+        RuleSet appended = load(BASE, """
+                - rule: Admin Created Something
+                  condition: and ka.target.resource=secrets
+                  override:
+                    condition: append
+                """);
+        assertThat(fired(appended, create("alice", "configmaps", "app", "default"))).isEmpty();
+        assertThat(fired(appended, create("alice", "secrets", "app", "default"))).containsExactly("Admin Created Something");
+
+        RuleSet replaced = load(BASE, """
+                - macro: is_create
+                  condition: ka.verb=delete
+                  override:
+                    condition: replace
+                - rule: Admin Created Something
+                  exceptions: []
+                  override:
+                    exceptions: replace
+                """);
+        assertThat(fired(replaced, create("alice", "configmaps", "kube-root-ca.crt", "kube-system"))).isEmpty();
+        assertThat(fired(replaced, event("{\"verb\": \"delete\", \"user\": {\"username\": \"alice\"}, \"objectRef\": {\"namespace\": \"kube-system\"}}")))
+                .containsExactly("Admin Created Something");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "bad YAML | '- rule: x\\n  condition: [a\\n' | f1.yaml:3: invalid YAML",

@@ -138,6 +138,15 @@ class K8sAuditWebhookTest {
     }
 
     @Test
+    void otherContentTypesAre415() throws Exception {
+        URI uri = start();
+        HttpResponse<String> res = client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(secretRead(1).toJsonBytes())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(415);
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
     void aBodyOver12MiBIs413() throws Exception {
         URI uri = start();
         byte[] big = new byte[(int) ServeCommand.MAX_BODY_BYTES + 1];
