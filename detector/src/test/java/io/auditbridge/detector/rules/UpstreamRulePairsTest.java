@@ -97,6 +97,25 @@ class UpstreamRulePairsTest {
         assertThat(fields.get("evt.time").asLong()).isEqualTo(1796000400123456000L);
     }
 
+    @Test
+    void aProviderAddOnFileLoadedAfterUpstreamAppendsExceptionsAndListItems() throws Exception {
+        String addon = new String(UpstreamRulePairsTest.class.getResourceAsStream("/upstream/provider-addon.yaml").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Detector d = new Detector(new RulesLoader().load(Upstream.rulesFile()).load("provider-addon.yaml", addon).build(), "h",
+                Detector.GapListener.NONE);
+        JsonNode base = TABLE.get("base");
+        Event robot = TestEvents.event(base, TestEvents.json("{\"user\": {\"username\": \"service-1@container-engine-robot.iam.gserviceaccount.com\"}}"));
+        Event person = TestEvents.event(base, TestEvents.json("{\"user\": {\"username\": \"alice@example.com\"}}"));
+        assertThat(d.evaluate(robot)).extracting(Alert::rule).doesNotContain("Disallowed K8s User");
+        assertThat(d.evaluate(person)).extracting(Alert::rule).contains("Disallowed K8s User");
+
+        Event agent = TestEvents.event(base, TestEvents.json("""
+                {"verb": "create", "responseStatus": {"code": 201}, "requestObject": {"spec": {"containers": [
+                  {"name": "a", "image": "gke.gcr.io/example-agent:1.0", "securityContext": {"privileged": true}}]}}}"""));
+        assertThat(d.evaluate(agent)).extracting(Alert::rule).doesNotContain("Create Privileged Pod");
+        assertThat(detector.evaluate(agent)).extracting(Alert::rule).contains("Create Privileged Pod");
+    }
+
     private static List<String> fired(Event e) {
         return detector.evaluate(e).stream().map(Alert::rule).toList();
     }
