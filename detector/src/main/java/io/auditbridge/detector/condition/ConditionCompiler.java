@@ -162,7 +162,7 @@ public final class ConditionCompiler {
     private Condition check(Expr.Check check, Set<Field> reads) {
         FieldTable.Slot slot;
         try {
-            slot = fields.slot(check.field(), check.index());
+            slot = fields.slot(check.field(), check.index(), check.transformers());
         } catch (IllegalArgumentException unknown) {
             throw new ConditionSyntaxException(unknown.getMessage(), check.offset());
         }

@@ -10,7 +10,8 @@ import java.util.List;
  * expr    := and ('or' and)*
  * and     := unary ('and' unary)*
  * unary   := 'not' unary | '(' expr ')' | check | MACRO
- * check   := FIELD ['[' INDEX ']'] ( 'exists' | BINOP value | LISTOP '(' [value (',' value)*] ')' )
+ * check   := ref ( 'exists' | BINOP value | LISTOP '(' [value (',' value)*] ')' )
+ * ref     := FIELD ['[' INDEX ']'] | TRANSFORMER '(' ref ')'      (tolower, toupper, b64, basename, len)
  * value   := '"…"' | "'…'" | BARE
  * </pre>
  * A field name contains a dot; a bare identifier without one is a macro. Bare values end at whitespace,
@@ -74,9 +75,20 @@ public final class ConditionParser {
             throw new ConditionSyntaxException(atEnd() ? "condition ends where a field or macro was expected"
                     : "expected a field or macro, found '" + peekWord() + "'", start);
         }
+        List<String> transformers = new ArrayList<>();
+        while (!name.contains(".") && peek() == '(' && Transformers.NAMES.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            transformers.add(name.toLowerCase(java.util.Locale.ROOT));
+            pos++;
+            skipSpace();
+            name = identifier();
+        }
         if (!name.contains(".")) {
-            if (peek() == '[') {
-                throw new ConditionSyntaxException("'" + name + "' is not a field (field names contain a dot)", start);
+            if (!transformers.isEmpty()) {
+                throw new ConditionSyntaxException("a transformer takes a field, found '" + name + "'", start);
+            }
+            if (peek() == '[' || peek() == '(') {
+                throw new ConditionSyntaxException("'" + name + "' is not a field (field names contain a dot) nor a transformer ("
+                        + String.join(", ", Transformers.NAMES) + ")", start);
             }
             return new Expr.MacroRef(name, start);
         }
@@ -89,6 +101,11 @@ public final class ConditionParser {
             index = text.substring(pos + 1, close);
             pos = close + 1;
         }
+        for (int i = 0; i < transformers.size(); i++) {
+            skipSpace();
+            expect(')');
+        }
+        List<String> wrap = List.copyOf(transformers);
         skipSpace();
         int opAt = pos;
         Operator op = operator();
@@ -97,11 +114,11 @@ public final class ConditionParser {
                     : "unknown operator '" + peekWord() + "' after " + name, opAt);
         }
         if (op == Operator.EXISTS) {
-            return new Expr.Check(name, index, op, List.of(), start);
+            return new Expr.Check(name, index, wrap, op, List.of(), start);
         }
         skipSpace();
         if (op.takesList()) {
-            return new Expr.Check(name, index, op, list(op), start);
+            return new Expr.Check(name, index, wrap, op, list(op), start);
         }
         if (atEnd()) {
             throw new ConditionSyntaxException("missing value after " + name + " " + op.text, pos);
@@ -109,7 +126,7 @@ public final class ConditionParser {
         if (peek() == '(') {
             throw new ConditionSyntaxException("operator " + op.text + " takes one value, not a list", pos);
         }
-        return new Expr.Check(name, index, op, List.of(value()), start);
+        return new Expr.Check(name, index, wrap, op, List.of(value()), start);
     }
 
     private List<Expr.Operand> list(Operator op) {

@@ -13,8 +13,12 @@ public sealed interface Expr {
     /** A bare identifier in a condition: a macro name. */
     record MacroRef(String name, int offset) implements Expr {}
 
-    /** {@code field[index] op value} or {@code field op (a, b, …)} or {@code field exists}. */
-    record Check(String field, String index, Operator op, List<Operand> operands, int offset) implements Expr {}
+    /**
+     * {@code field[index] op value} or {@code field op (a, b, …)} or {@code field exists}; {@code transformers}
+     * wrap the field, innermost last ({@code tolower(b64(f))} → [tolower, b64]).
+     */
+    record Check(String field, String index, List<String> transformers, Operator op, List<Operand> operands, int offset)
+            implements Expr {}
 
     /** One value as written: quoted values are literals, bare ones in a list may name a list. */
     record Operand(String text, boolean quoted) {}

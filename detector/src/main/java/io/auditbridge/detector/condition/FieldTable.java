@@ -32,6 +32,22 @@ public final class FieldTable {
         return s;
     }
 
+    /** The slot of {@code base[index]} wrapped in transformers (outermost first). */
+    public Slot slot(String base, String index, java.util.List<String> transformers) {
+        if (transformers.isEmpty()) {
+            return slot(base, index);
+        }
+        Field inner = slot(base, index).field();
+        String key = Transformers.name(transformers, inner.name());
+        Slot s = byName.get(key);
+        if (s == null) {
+            s = new Slot(slots.size(), Transformers.apply(transformers, inner));
+            byName.put(key, s);
+            slots.add(s);
+        }
+        return s;
+    }
+
     /** The slot of a field written as text, e.g. {@code ka.uri.param[command]}. */
     public Slot slot(String text) {
         int b = text.indexOf('[');

@@ -146,7 +146,7 @@ public final class RuleSet {
         int b = field.indexOf('[');
         String base = b > 0 && field.endsWith("]") ? field.substring(0, b) : field;
         String index = b > 0 && field.endsWith("]") ? field.substring(b + 1, field.length() - 1) : null;
-        return new Expr.Check(base, index, op, operands, 0);
+        return new Expr.Check(base, index, List.of(), op, operands, 0);
     }
 
     private static Operator operator(RuleDefinition r, RuleException ex, String comp) {

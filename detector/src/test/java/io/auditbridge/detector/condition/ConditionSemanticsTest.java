@@ -77,7 +77,12 @@ class ConditionSemanticsTest {
             // nested macros and lists
             "m_outer | true", "not m_outer | false", "m_outer and not m_inner | false",
             "(ka.verb=get or ka.verb=create) and not (ka.target.name=db) | true",
-            "not ka.verb=get and ka.verb=create | true", "ka.verb=get or ka.verb=delete or ka.target.name=web | true"})
+            "not ka.verb=get and ka.verb=create | true", "ka.verb=get or ka.verb=delete or ka.target.name=web | true",
+            // transformers
+            "toupper(ka.verb)=CREATE | true", "tolower(toupper(ka.verb))=create | true", "len(ka.verb)=6 | true",
+            "len(ka.user.groups)=2 | true", "len(ka.req.pod.containers.image)>1 | true", "len(ka.impuser.name) exists | false",
+            "basename(jevt.value[/requestObject/spec/volumes/0/hostPath/path])=pods | true",
+            "tolower(ka.user.groups) intersects (system:masters) | true", "b64(ka.user.name) exists | false", "b64(jevt.value[/requestObject/spec/containers/0/name])=i | false"})
     void operatorsAndFields(String condition, boolean expected) {
         assertThat(fires(condition, event(POD))).isEqualTo(expected);
     }
@@ -95,6 +100,12 @@ class ConditionSemanticsTest {
         Event e = event("{\"requestObject\": {\"spec\": {\"containers\": [{\"name\": \"a\", \"image\": \"nginx\"}, {\"name\": \"b\"}]}}}");
         assertThat(fires("ka.req.pod.containers.image exists", e)).isFalse();
         assertThat(fires("not ka.req.pod.containers.image.repository in (nginx)", e)).isTrue();
+    }
+
+    @Test
+    void aTransformerNeedsAField() {
+        assertThatThrownBy(() -> fires("tolower(m_inner)=x", event("{}")))
+                .isInstanceOf(RulesException.class).hasMessageContaining("a transformer takes a field, found 'm_inner'");
     }
 
     @Test
