@@ -17,11 +17,13 @@ public final class RuleDefinition {
     List<RuleException> exceptions = new ArrayList<>();
     final Location location;
     Location conditionLocation;
+    Location outputLocation;
 
     RuleDefinition(String name, Location location) {
         this.name = name;
         this.location = location;
         this.conditionLocation = location;
+        this.outputLocation = location;
     }
 
     public String name() {

@@ -89,7 +89,7 @@ public final class RuleSet {
         try {
             output = OutputTemplate.compile(r.output, table);
         } catch (IllegalArgumentException e) {
-            throw new RulesException(r.location, "rule '" + r.name + "': output: " + e.getMessage());
+            throw new RulesException(r.outputLocation, "rule '" + r.name + "': output: " + e.getMessage());
         }
         return new CompiledRule(r.name, r.desc, r.priority, List.copyOf(r.tags), r.enabled, compiled.condition(),
                 output, compiled.reads());

@@ -298,7 +298,10 @@ public final class RulesLoader {
                     r.condition = scalar(file, v, "condition");
                     r.conditionLocation = at(file, v);
                 }
-                case "output" -> r.output = scalar(file, v, "output").strip();
+                case "output" -> {
+                    r.output = scalar(file, v, "output").strip();
+                    r.outputLocation = at(file, v);
+                }
                 case "priority" -> {
                     try {
                         r.priority = Priority.parse(scalar(file, v, "priority"));

@@ -186,7 +186,7 @@ class RulesLoaderTest {
             "bad operator | '- rule: x\\n  condition: ka.verb like get\\n  output: o\\n  priority: INFO\\n  source: k8s_audit\\n' | f1.yaml:2: rule 'x': condition: unknown operator 'like' after ka.verb",
             "macro error | '- macro: m\\n  condition: ka.verb=\\n- rule: x\\n  condition: m\\n  output: o\\n  priority: INFO\\n  source: k8s_audit\\n' | f1.yaml:4: rule 'x': condition: in macro 'm' (f1.yaml:2): missing value after ka.verb =",
             "append to nothing | '- list: l\\n  items: [a]\\n  append: true\\n' | f1.yaml:1: list 'l' appends to a list that is not defined before it",
-            "bad output field | '- rule: x\\n  condition: ka.verb=get\\n  output: user=%ka.user.nam\\n  priority: INFO\\n  source: k8s_audit\\n' | f1.yaml:1: rule 'x': output: unknown field 'ka.user.nam'",
+            "bad output field | '- rule: x\\n  condition: ka.verb=get\\n  output: user=%ka.user.nam\\n  priority: INFO\\n  source: k8s_audit\\n' | f1.yaml:3: rule 'x': output: unknown field 'ka.user.nam'",
             "engine too new | '- required_engine_version: 0.99.0\\n' | f1.yaml:1: requires engine version 0.99.0",
             "self macro | '- macro: m\\n  condition: m\\n- rule: x\\n  condition: m\\n  output: o\\n  priority: INFO\\n  source: k8s_audit\\n' | f1.yaml:4: rule 'x': condition: in macro 'm' (f1.yaml:2): macro 'm' refers to itself",
             "exception arity | '- rule: x\\n  condition: ka.verb=get\\n  output: o\\n  priority: INFO\\n  exceptions:\\n    - name: e\\n      fields: [ka.verb, ka.uri]\\n      values: [[get]]\\n' | f1.yaml:8: rule 'x': exception 'e': each value must be a list of 2 items"})
