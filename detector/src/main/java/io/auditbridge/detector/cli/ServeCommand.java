@@ -101,7 +101,9 @@ public final class ServeCommand implements Callable<Integer> {
         BatchEvaluator evaluator = new BatchEvaluator(detector, options.output(), metrics);
         HttpReceiver receiver = null;
         try {
-            receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics));
+            receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics), (path, status, elapsed) ->
+                    metrics.counter("auditbridge.detector.requests", "Webhook requests by answer", "status", Integer.toString(status))
+                            .increment());
             OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, () -> true, () -> true);
             log.info("k8s_audit webhook on {}://{}:{}/k8s_audit with {} rules; alerts → {}", config.tls() == null ? "http" : "https",
                     host, receiver.port(), detector.rules().enabledRules().size(), evaluator.describeOutput());
