@@ -63,13 +63,6 @@ public final class ConditionCompiler {
         return new Compiled(c, Set.copyOf(reads));
     }
 
-    /** The items of a list with nested list names replaced by their items. */
-    public List<String> expandList(String name) {
-        List<String> out = new ArrayList<>();
-        expandInto(name, out, new ArrayDeque<>());
-        return out;
-    }
-
     private Condition compile(Expr e, Set<Field> reads) {
         return switch (e) {
             case Expr.And and -> and(compileAll(and.parts(), reads));

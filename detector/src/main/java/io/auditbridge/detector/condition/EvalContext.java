@@ -33,17 +33,9 @@ public final class EvalContext implements Field.EventTime {
         return this;
     }
 
-    public JsonNode json() {
-        return json;
-    }
-
     @Override
     public long epochNanos() {
         return epochNanos;
-    }
-
-    public Set<String> missing() {
-        return missing;
     }
 
     /** The value of the field in {@code slot}, extracted on first use. */

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A rule as loaded, after every file's append and override was applied; compiled by {@link RuleSet}. */
-public final class RuleDefinition {
+final class RuleDefinition {
     final String name;
     String desc = "";
     String condition;
@@ -24,21 +24,5 @@ public final class RuleDefinition {
         this.location = location;
         this.conditionLocation = location;
         this.outputLocation = location;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public String source() {
-        return source;
-    }
-
-    public boolean enabled() {
-        return enabled;
-    }
-
-    public Location location() {
-        return location;
     }
 }
