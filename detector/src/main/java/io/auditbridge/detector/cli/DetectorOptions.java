@@ -5,7 +5,7 @@ import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.engine.GapReporter;
 import io.auditbridge.detector.output.AlertOutput;
-import io.auditbridge.detector.rules.BundledRules;
+import io.auditbridge.detector.rules.RulesFiles;
 import io.auditbridge.detector.rules.RulesException;
 import io.auditbridge.detector.sink.EmbeddedSinkProvider;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public final class DetectorOptions {
 
     Detector detector(PipelineMetrics metrics) {
         try {
-            return new Detector(BundledRules.load(rules), hostname != null ? hostname : EmbeddedSinkProvider.localHostname(),
+            return new Detector(RulesFiles.load(rules), hostname != null ? hostname : EmbeddedSinkProvider.localHostname(),
                     new GapReporter(metrics, logGaps));
         } catch (RulesException e) {
             throw new ConfigException("--rules", e.getMessage());

@@ -1,6 +1,7 @@
 package io.auditbridge.detector.rules;
 
 import io.auditbridge.detector.condition.ConditionCompiler;
+import io.auditbridge.detector.condition.ConditionParser;
 import io.auditbridge.detector.condition.ConditionSyntaxException;
 import io.auditbridge.detector.condition.Expr;
 import io.auditbridge.detector.condition.FieldTable;
@@ -82,7 +83,7 @@ public final class RuleSet {
     }
 
     private static CompiledRule compileRule(RuleDefinition r, ConditionCompiler compiler, FieldTable table) {
-        Expr condition = io.auditbridge.detector.condition.ConditionParser.parse(r.condition);
+        Expr condition = ConditionParser.parse(r.condition);
         Expr withExceptions = r.exceptions.isEmpty() ? condition : withExceptions(r, condition);
         ConditionCompiler.Compiled compiled = compiler.compile(withExceptions);
         OutputTemplate output;

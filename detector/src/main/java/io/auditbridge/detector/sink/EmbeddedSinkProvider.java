@@ -7,7 +7,7 @@ import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.engine.GapReporter;
 import io.auditbridge.detector.output.AlertOutput;
-import io.auditbridge.detector.rules.BundledRules;
+import io.auditbridge.detector.rules.RulesFiles;
 import io.auditbridge.detector.rules.RulesException;
 import java.io.File;
 import java.net.InetAddress;
@@ -48,7 +48,7 @@ public final class EmbeddedSinkProvider implements SinkProvider {
         boolean logGaps = Boolean.parseBoolean(options.getOrDefault("log-gaps", "false"));
         Detector detector;
         try {
-            detector = new Detector(BundledRules.load(files), options.getOrDefault("hostname", localHostname()),
+            detector = new Detector(RulesFiles.load(files), options.getOrDefault("hostname", localHostname()),
                     new GapReporter(metrics, logGaps));
         } catch (RulesException e) {
             throw new IllegalArgumentException("rules: " + e.getMessage());

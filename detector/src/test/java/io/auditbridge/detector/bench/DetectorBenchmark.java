@@ -6,7 +6,7 @@ import io.auditbridge.core.EventReader;
 import io.auditbridge.detector.TestEvents;
 import io.auditbridge.detector.engine.Alert;
 import io.auditbridge.detector.engine.Detector;
-import io.auditbridge.detector.rules.BundledRules;
+import io.auditbridge.detector.rules.RulesFiles;
 import io.auditbridge.detector.rules.RuleSet;
 import io.auditbridge.detector.rules.RulesLoader;
 import java.nio.file.Files;
@@ -77,7 +77,7 @@ public class DetectorBenchmark {
             }
             return new RulesLoader().load(p).build();
         }
-        return BundledRules.load(List.of());
+        return RulesFiles.load(List.of());
     }
 
     @Benchmark

@@ -28,7 +28,7 @@ class EvaluateCommandTest {
     }
 
     @Test
-    void evaluatesNdjsonAndArraysWithTheBundledRulesAndReportsSkippedElements() throws Exception {
+    void evaluatesNdjsonAndArraysWithTheRulesFilesAndReportsSkippedElements() throws Exception {
         String secretRead = new String(TestEvents.event("{\"auditID\": \"s-1\", \"objectRef\": {\"resource\": \"secrets\"}}").toJsonBytes(),
                 StandardCharsets.UTF_8);
         String nsDelete = new String(TestEvents.event("{\"auditID\": \"n-1\", \"verb\": \"delete\", \"objectRef\": {\"resource\": \"namespaces\"}}")

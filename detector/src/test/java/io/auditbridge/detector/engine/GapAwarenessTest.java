@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.TestEvents;
-import io.auditbridge.detector.rules.BundledRules;
+import io.auditbridge.detector.rules.RulesFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class GapAwarenessTest {
     private final PipelineMetrics metrics = PipelineMetrics.inMemory("test");
     private final List<String> gaps = new ArrayList<>();
-    private final Detector detector = new Detector(BundledRules.load(List.of()), "h", (rule, event, missing) -> {
+    private final Detector detector = new Detector(RulesFiles.load(List.of()), "h", (rule, event, missing) -> {
         gaps.add(rule.name() + " " + missing);
         new GapReporter(metrics, true).notEvaluated(rule, event, missing);
     });

@@ -15,7 +15,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.auditbridge.detector.TestEvents;
 import io.auditbridge.detector.engine.Alert;
 import io.auditbridge.detector.engine.Detector;
-import io.auditbridge.detector.rules.BundledRules;
+import io.auditbridge.detector.rules.RulesFiles;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +30,7 @@ class HttpAlertOutputTest {
     @BeforeEach
     void setUp() {
         sidekick.start();
-        Detector d = new Detector(BundledRules.load(List.of()), "det-1", Detector.GapListener.NONE);
+        Detector d = new Detector(RulesFiles.load(List.of()), "det-1", Detector.GapListener.NONE);
         alerts = d.evaluate(TestEvents.event("{\"auditID\": \"s-9\", \"user\": {\"username\": \"eve@example.com\"}, \"objectRef\": {\"resource\": \"secrets\", \"name\": \"db\"}}"));
         assertThat(alerts).extracting(Alert::rule).containsExactly("Disallowed K8s User", "K8s Secret Get Successfully");
     }

@@ -18,7 +18,7 @@ import io.auditbridge.detector.engine.Alert;
 import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.output.AlertOutput;
-import io.auditbridge.detector.rules.BundledRules;
+import io.auditbridge.detector.rules.RulesFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,7 +84,7 @@ class EmbeddedSinkTest {
 
     @Test
     void aFailingAlertOutputMakesTheBatchRetry() throws Exception {
-        Detector detector = new Detector(BundledRules.load(List.of()), "h", Detector.GapListener.NONE);
+        Detector detector = new Detector(RulesFiles.load(List.of()), "h", Detector.GapListener.NONE);
         AlertOutput broken = new AlertOutput() {
             @Override
             public void publish(List<Alert> a) throws IOException {

@@ -14,7 +14,7 @@ import io.auditbridge.detector.engine.Alert;
 import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.output.AlertOutput;
-import io.auditbridge.detector.rules.BundledRules;
+import io.auditbridge.detector.rules.RulesFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Must show 4: the k8s_audit webhook's 401 / 413 / 400, skipped non-Event elements, a 10k-event EventList. */
 class K8sAuditWebhookTest {
-    private static final Detector DETECTOR = new Detector(BundledRules.load(List.of()), "h", Detector.GapListener.NONE);
+    private static final Detector DETECTOR = new Detector(RulesFiles.load(List.of()), "h", Detector.GapListener.NONE);
 
     @TempDir
     Path dir;

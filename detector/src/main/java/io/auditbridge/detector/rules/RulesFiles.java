@@ -9,16 +9,16 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Loads the rules a command was given, or the product's own rules file when none. */
-public final class BundledRules {
-    private static final Logger log = LoggerFactory.getLogger(BundledRules.class);
+/** The rules files a command was given, or the product's own file (bundled in the jar) when none. */
+public final class RulesFiles {
+    private static final Logger log = LoggerFactory.getLogger(RulesFiles.class);
     /** The product's default rules, shipped in the jar. */
     public static final String RESOURCE = "/io/auditbridge/detector/auditbridge_k8s_audit_rules.yaml";
 
-    private BundledRules() {}
+    private RulesFiles() {}
 
-    public static String text() {
-        try (InputStream in = BundledRules.class.getResourceAsStream(RESOURCE)) {
+    public static String bundledText() {
+        try (InputStream in = RulesFiles.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("bundled rules missing from the jar: " + RESOURCE);
             }
@@ -32,7 +32,7 @@ public final class BundledRules {
     public static RuleSet load(List<Path> files) {
         RulesLoader loader = new RulesLoader();
         if (files.isEmpty()) {
-            loader.load("bundled:auditbridge_k8s_audit_rules.yaml", text());
+            loader.load("bundled:auditbridge_k8s_audit_rules.yaml", bundledText());
         } else {
             files.forEach(loader::load);
         }

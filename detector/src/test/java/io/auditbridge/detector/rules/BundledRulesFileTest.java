@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /** The product's own rules keep Falco's rule names where the meaning is the same: the same pairs hold. */
-class BundledRulesTest {
+class RulesFilesTest {
     private static final JsonNode TABLE = TestEvents.resource("/upstream/rule-pairs.json");
-    private static final RuleSet RULES = BundledRules.load(List.of());
+    private static final RuleSet RULES = RulesFiles.load(List.of());
     private static final Detector DETECTOR = new Detector(RULES, "h", Detector.GapListener.NONE);
 
     @Test
@@ -46,7 +46,7 @@ class BundledRulesTest {
 
     @Test
     void enablingAnOffRuleFromASecondFileWorks() {
-        RuleSet rules = new RulesLoader().load("bundled.yaml", BundledRules.text())
+        RuleSet rules = new RulesLoader().load("bundled.yaml", RulesFiles.bundledText())
                 .load("mine.yaml", "- list: ab_allowed_pod_images\n  items: [nginx]\n  append: true\n"
                         + "- rule: Create Disallowed Pod\n  enabled: true\n").build();
         Detector d = new Detector(rules, "h", Detector.GapListener.NONE);
