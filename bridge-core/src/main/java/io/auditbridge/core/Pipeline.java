@@ -81,7 +81,8 @@ public final class Pipeline<T> implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.maxEventBytes = b.limits.maxEventBytes();
         this.queue = new DeliveryQueue(b.limits, b.maxInFlightEvents, b.maxInFlightBytes, b.clock);
-        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(false)
+        // Daemon: close() drains and commits; a sink stuck past the shutdown timeout must not keep the JVM alive.
+        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(true)
                 .unstarted(this::deliverLoop);
         metrics.gauge("auditbridge.inflight.events", "Events submitted and not yet acknowledged", queue::inFlightEvents);
         metrics.gauge("auditbridge.inflight.bytes", "Bytes of events submitted and not yet acknowledged", queue::inFlightBytes);
