@@ -169,17 +169,9 @@ public final class Pipeline<T> implements AutoCloseable {
                     err.recordId() != null ? err.recordId() : record.id(), err.auditId(), err.detail(),
                     suppressed > 0 ? " (" + suppressed + " more with this code not logged)" : "");
         }
-        if (err.deadLetter() != null) {
-            Backoff b = new Backoff();
-            while (true) {
-                try {
-                    deadLetters.record(source, record.id(), err.code() + ": " + err.detail(), err.deadLetter());
-                    metrics.deadLettered(err.code(), 1);
-                    return;
-                } catch (IOException io) {
-                    b.await("dead-letter write failed: " + io.getMessage(), null);
-                }
-            }
+        if (err.deadLetter() != null
+                && untilWritten(() -> deadLetters.record(source, record.id(), err.code() + ": " + err.detail(), err.deadLetter()))) {
+            metrics.deadLettered(err.code(), 1);
         }
     }
 
@@ -351,12 +343,23 @@ public final class Pipeline<T> implements AutoCloseable {
         }
     }
 
-    /** Writes to the dead-letter file, retrying until it works; false only when stopping first. */
     private boolean writeDeadLetter(Event e, String reason) throws InterruptedException {
+        return untilWritten(() -> deadLetters.event(e, reason));
+    }
+
+    private interface DeadLetterWrite {
+        void run() throws IOException;
+    }
+
+    /**
+     * Writes to the dead-letter file, retrying with backoff until it works (a dead-lettered item counts as
+     * done, so the write must have happened); false only when the pipeline is stopping first.
+     */
+    private boolean untilWritten(DeadLetterWrite write) throws InterruptedException {
         Backoff b = new Backoff();
         while (true) {
             try {
-                deadLetters.event(e, reason);
+                write.run();
                 return true;
             } catch (IOException io) {
                 if (!b.await("dead-letter write failed: " + io.getMessage(), null) || stop.getCount() == 0) {
