@@ -131,8 +131,9 @@ public final class Pipeline<T> implements AutoCloseable {
             log.error("translator failed source={} record={} error={}", source, record.id(), e.getClass().getName());
             t = Translation.failed(RecordError.of("translator_failed", record.id(), null, e.getClass().getName()));
         }
+        boolean unrecorded = false;
         for (RecordError err : t.errors()) {
-            reportRecordError(err, record);
+            unrecorded |= !reportRecordError(err, record);
         }
         t.skipped().forEach(metrics::skipped);
 
@@ -151,7 +152,12 @@ public final class Pipeline<T> implements AutoCloseable {
         }
         metrics.eventsIn(t.events().size());
         submission.counted(keep.size(), t.errors().size(), t.skippedCount(), deduped);
-        AckLedger.Entry entry = ledger.register(record.partition(), record.position(), keep.size(), submission);
+        AckLedger.Entry entry = ledger.register(record.partition(), record.position(), keep.size() + (unrecorded ? 1 : 0), submission);
+        if (unrecorded) {
+            // Stopping before the record reached the dead-letter file: never commit past it.
+            entry.fail();
+            submission.fail("stopped before the failed record was dead-lettered");
+        }
         if (keep.isEmpty()) {
             submission.recordFinished();
             return;
@@ -161,7 +167,8 @@ public final class Pipeline<T> implements AutoCloseable {
         }
     }
 
-    private void reportRecordError(RecordError err, SourceRecord<T> record) throws InterruptedException {
+    /** Counts and logs a record error, dead-lettering the record when asked; false if that write did not happen. */
+    private boolean reportRecordError(RecordError err, SourceRecord<T> record) throws InterruptedException {
         metrics.recordError(err.code());
         long suppressed = recordErrorLog.admit(err.code());
         if (suppressed >= 0) {
@@ -169,10 +176,14 @@ public final class Pipeline<T> implements AutoCloseable {
                     err.recordId() != null ? err.recordId() : record.id(), err.auditId(), err.detail(),
                     suppressed > 0 ? " (" + suppressed + " more with this code not logged)" : "");
         }
-        if (err.deadLetter() != null
-                && untilWritten(() -> deadLetters.record(source, record.id(), err.code() + ": " + err.detail(), err.deadLetter()))) {
-            metrics.deadLettered(err.code(), 1);
+        if (err.deadLetter() == null) {
+            return true;
         }
+        if (untilWritten(() -> deadLetters.record(source, record.id(), err.code() + ": " + err.detail(), err.deadLetter()))) {
+            metrics.deadLettered(err.code(), 1);
+            return true;
+        }
+        return false;
     }
 
     /** Sends whatever is buffered without waiting for the batch to fill or age. */
