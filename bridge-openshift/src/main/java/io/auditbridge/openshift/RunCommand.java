@@ -10,6 +10,7 @@ import io.auditbridge.core.cli.PipelineOptions;
 import io.auditbridge.core.cli.ReceiverOptions;
 import io.auditbridge.core.cli.SinkOptions;
 import io.auditbridge.core.http.HttpReceiverConfig;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -60,19 +61,29 @@ final class RunCommand implements Callable<Integer> {
     /** Tests learn the bound port here; null in production. */
     Consumer<Started> onStarted;
 
+    @Option(names = "--allow-unauthenticated",
+            description = "Accept requests without credentials (no --auth-* and no --tls-client-ca-file); for tests only.")
+    boolean allowUnauthenticated;
+
     @Override
     public Integer call() throws Exception {
         HttpReceiverConfig config = receiver.toConfig(OpenShiftReceiver.DEFAULT_PATH);
+        boolean clientCertificates = config.tls() != null && config.tls().requiresClientCertificate();
+        if (!config.hasCredentials() && !clientCertificates && !allowUnauthenticated) {
+            throw new ConfigException("--auth-token-file", "required: anyone who can reach the port could inject audit "
+                    + "Events (or use --auth-username-file/--auth-password-file, --tls-client-ca-file, --allow-unauthenticated)");
+        }
         boundRetryDuration(config.requestTimeout());
-        try (BridgeRuntime<ForwardedRecord> runtime = BridgeRuntime.create(OpenShiftTranslator.PROVIDER,
+        BridgeRuntime<ForwardedRecord> runtime = BridgeRuntime.create(OpenShiftTranslator.PROVIDER,
                 new OpenShiftTranslator(), sink, null, pipelineOptions, ops, CheckpointStore.NONE,
-                Pipeline.OnGiveUp.FAIL_SUBMISSION)) {
+                Pipeline.OnGiveUp.FAIL_SUBMISSION);
+        try {
             runtime.pipeline().start();
             OpenShiftReceiver server;
             try {
                 server = OpenShiftReceiver.start(config, runtime.pipeline(), clusterName,
                         clusterNameHeader == null || clusterNameHeader.isBlank() ? null : clusterNameHeader.strip());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new ConfigException("--listen-port", "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
             }
             try {
@@ -81,9 +92,14 @@ final class RunCommand implements Callable<Integer> {
                 }
                 runtime.awaitShutdown();
             } finally {
-                // Stop taking requests first; those still running finish (answered from the pipeline) before it drains.
+                // Stop taking requests first; those still running are answered before the pipeline drains.
                 server.stop(config.requestTimeout());
-                runtime.markStopped();
+            }
+        } finally {
+            try {
+                runtime.close();
+            } finally {
+                runtime.markStopped(); // lets a SIGTERM hook waiting in awaitShutdown end the JVM
             }
         }
         return 0;

@@ -81,9 +81,19 @@ class OpenShiftBridgeCliTest {
         CommandLine cl = BridgeCli.commandLine(new OpenShiftBridge());
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("run", "--listen-port", "0", "--sink", "http://127.0.0.1:9/x", "--metrics-port", "-1",
-                "--request-timeout", "10s", "--max-retry-duration", "10s");
+                "--allow-unauthenticated", "--request-timeout", "10s", "--max-retry-duration", "10s");
         assertThat(code).isEqualTo(BridgeCli.EXIT_CONFIG);
         assertThat(err.toString()).startsWith("error: --max-retry-duration:").doesNotContain("\n\n");
+    }
+
+    @Test
+    void runRefusesToStartWithoutAnyCredentials() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = BridgeCli.commandLine(new OpenShiftBridge());
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("run", "--listen-port", "0", "--sink", "http://127.0.0.1:9/x", "--metrics-port", "-1");
+        assertThat(code).isEqualTo(BridgeCli.EXIT_CONFIG);
+        assertThat(err.toString()).startsWith("error: --auth-token-file: required");
     }
 
     @Test
