@@ -3,6 +3,7 @@ package io.auditbridge.openshift;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
+import io.auditbridge.core.ops.PipelineMetrics;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -12,6 +13,8 @@ public final class OpenShiftReceiver implements AutoCloseable {
     public static final String DEFAULT_PATH = "/openshift/audit";
     /** The header a ClusterLogForwarder output can set ({@code http.headers}) to name its cluster. */
     public static final String DEFAULT_CLUSTER_NAME_HEADER = "X-Cluster-Name";
+    /** Counter of answers, tagged {@code status}: 401s show a wrong token, 503s a sink outage, 413s a too-small limit. */
+    public static final String REQUESTS_METRIC = "auditbridge.receiver.requests";
 
     private final HttpReceiver http;
 
@@ -27,7 +30,10 @@ public final class OpenShiftReceiver implements AutoCloseable {
     public static OpenShiftReceiver start(HttpReceiverConfig config, Pipeline<ForwardedRecord> pipeline,
                                           String clusterName, String clusterNameHeader) throws IOException {
         ForwarderHandler handler = new ForwarderHandler(pipeline, clusterName, clusterNameHeader, config.retryAfter());
-        return new OpenShiftReceiver(HttpReceiver.start(config, handler));
+        PipelineMetrics metrics = pipeline.metrics();
+        return new OpenShiftReceiver(HttpReceiver.start(config, handler, (path, status, elapsed) ->
+                metrics.counter(REQUESTS_METRIC, "Requests answered by the receiver, by HTTP status",
+                        "status", Integer.toString(status)).increment()));
     }
 
     public int port() {

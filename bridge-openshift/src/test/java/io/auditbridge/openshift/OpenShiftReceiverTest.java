@@ -141,6 +141,7 @@ class OpenShiftReceiverTest {
             assertThat(wrong.code()).isEqualTo(401);
         }
         assertThat(h.pipeline.metrics().count("auditbridge.events.in")).isZero();
+        assertThat(h.pipeline.metrics().count(OpenShiftReceiver.REQUESTS_METRIC, "status", "401")).isEqualTo(2);
         assertThat(h.webhookRequests()).isZero();
     }
 
@@ -169,6 +170,7 @@ class OpenShiftReceiverTest {
         }
         try (Response r = h.post("42".getBytes(StandardCharsets.UTF_8), JSON)) {
             assertThat(r.code()).isEqualTo(400);
+            assertThat(r.body().string()).isEqualTo("expected a JSON array or objects, found a number after record 0\n");
         }
         assertThat(h.webhookRequests()).isZero();
     }
@@ -183,6 +185,7 @@ class OpenShiftReceiverTest {
             assertThat(r.header("Retry-After")).isNotNull();
         }
         assertThat(h.webhookRequests()).as("the pipeline tried").isPositive();
+        assertThat(h.pipeline.metrics().count(OpenShiftReceiver.REQUESTS_METRIC, "status", "503")).isEqualTo(1);
         assertThat(h.delivered()).isEmpty();
 
         h.webhookUp();
