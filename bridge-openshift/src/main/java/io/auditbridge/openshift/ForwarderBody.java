@@ -19,11 +19,11 @@ import java.util.zip.GZIPInputStream;
  * those. The same code reads saved request bodies for {@code translate}, where gzip is recognised by its
  * magic bytes.
  */
-final class ForwarderBody {
+public final class ForwarderBody {
     private ForwarderBody() {}
 
     /** The records of a JSON body; malformed JSON throws IllegalArgumentException with a one-line reason. */
-    static List<JsonNode> records(byte[] json) {
+    public static List<JsonNode> records(byte[] json) {
         List<JsonNode> out = new ArrayList<>();
         try (JsonParser p = EventJson.MAPPER.createParser(json)) {
             JsonToken t;
