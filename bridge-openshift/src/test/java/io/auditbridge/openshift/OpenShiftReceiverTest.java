@@ -200,6 +200,23 @@ class OpenShiftReceiverTest {
                 "9c8b7a65-0d3e-4c1f-9a51-6b2f3e7d1a01/ResponseComplete");
     }
 
+    @Test
+    void webhookProcessStoppedIs503AndAfterItRestartsTheRetryIsDelivered() throws Exception {
+        start(ReceiverHarness.withToken(dir));
+        byte[] body = Fixtures.read("v6-ndjson.ndjson");
+        h.webhook.stop(); // connection refused, not an HTTP error
+        try (Response r = h.post(body, NDJSON)) {
+            assertThat(r.code()).isEqualTo(503);
+        }
+        h.webhook.start(); // same port: the options fixed it on first start
+        h.webhookUp();
+        try (Response r = h.post(body, NDJSON)) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        assertThat(ids(h.delivered())).containsExactly("2f0e7c1a-8b4d-4e2a-b7c3-55d0a9e3f102/ResponseComplete",
+                "c4d5e6f7-0a1b-4c2d-8e3f-a0b1c2d3e4f5/ResponseComplete");
+    }
+
     private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
         return () -> it;
     }

@@ -37,7 +37,8 @@ final class ReceiverHarness implements AutoCloseable {
     static final String TOKEN = "clf-token-7f3a";
     static final String WEBHOOK_PATH = "/k8s-audit";
 
-    final WireMockServer webhook = new WireMockServer(options().dynamicPort().jettyAcceptors(2).containerThreads(24));
+    /** A fixed port (not dynamicPort) so a test can stop the webhook and start it again at the same URL. */
+    final WireMockServer webhook = new WireMockServer(options().port(freePort()).jettyAcceptors(2).containerThreads(24));
     final OkHttpClient client = new OkHttpClient.Builder().retryOnConnectionFailure(false)
             .readTimeout(Duration.ofSeconds(30)).build();
     final Pipeline<ForwardedRecord> pipeline;
@@ -59,6 +60,14 @@ final class ReceiverHarness implements AutoCloseable {
         pipeline.start();
         receiver = OpenShiftReceiver.start(config.host("127.0.0.1").port(0).path(OpenShiftReceiver.DEFAULT_PATH).build(),
                 pipeline, clusterName, OpenShiftReceiver.DEFAULT_CLUSTER_NAME_HEADER);
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static HttpReceiverConfig.Builder withToken(Path dir) throws IOException {
