@@ -35,7 +35,8 @@ public final class ForwarderBody {
                 } else if (t == JsonToken.START_OBJECT) {
                     out.add(EventJson.MAPPER.readTree(p));
                 } else {
-                    throw new IllegalArgumentException("expected a JSON array or objects, found " + describe(t)
+                    throw new IllegalArgumentException("expected a JSON array or objects, found a "
+                            + (t.isNumeric() ? "number" : t.isBoolean() ? "boolean" : t == JsonToken.VALUE_STRING ? "string" : "null")
                             + " after record " + out.size());
                 }
             }
@@ -43,16 +44,6 @@ public final class ForwarderBody {
             throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
         }
         return out;
-    }
-
-    private static String describe(JsonToken t) {
-        return switch (t) {
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> t.name();
-        };
     }
 
     /** Undoes gzip when the bytes start with its magic number, reading at most {@code maxBytes}. */
