@@ -5,6 +5,7 @@ import io.auditbridge.core.pipeline.AckLedger;
 import io.auditbridge.core.pipeline.BatchLimits;
 import io.auditbridge.core.pipeline.DedupeWindow;
 import io.auditbridge.core.pipeline.DeliveryQueue;
+import io.auditbridge.core.pipeline.LogLimiter;
 import io.auditbridge.core.pipeline.PendingEvent;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
@@ -61,6 +62,7 @@ public final class Pipeline<T> implements AutoCloseable {
     private final int maxEventBytes;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AckLedger ledger = new AckLedger(null);
+    private final LogLimiter recordErrorLog;
     private final DeliveryQueue queue;
     private final Thread deliveryThread;
     private volatile Map<String, String> committed = Map.of();
@@ -81,7 +83,9 @@ public final class Pipeline<T> implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.maxEventBytes = b.limits.maxEventBytes();
         this.queue = new DeliveryQueue(b.limits, b.maxInFlightEvents, b.maxInFlightBytes, b.clock);
-        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(false)
+        this.recordErrorLog = new LogLimiter(20, b.clock);
+        // Daemon: close() drains and commits; a sink stuck past the shutdown timeout must not keep the JVM alive.
+        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(true)
                 .unstarted(this::deliverLoop);
         metrics.gauge("auditbridge.inflight.events", "Events submitted and not yet acknowledged", queue::inFlightEvents);
         metrics.gauge("auditbridge.inflight.bytes", "Bytes of events submitted and not yet acknowledged", queue::inFlightBytes);
@@ -127,8 +131,9 @@ public final class Pipeline<T> implements AutoCloseable {
             log.error("translator failed source={} record={} error={}", source, record.id(), e.getClass().getName());
             t = Translation.failed(RecordError.of("translator_failed", record.id(), null, e.getClass().getName()));
         }
+        boolean unrecorded = false;
         for (RecordError err : t.errors()) {
-            reportRecordError(err, record);
+            unrecorded |= !reportRecordError(err, record);
         }
         t.skipped().forEach(metrics::skipped);
 
@@ -147,7 +152,12 @@ public final class Pipeline<T> implements AutoCloseable {
         }
         metrics.eventsIn(t.events().size());
         submission.counted(keep.size(), t.errors().size(), t.skippedCount(), deduped);
-        AckLedger.Entry entry = ledger.register(record.partition(), record.position(), keep.size(), submission);
+        AckLedger.Entry entry = ledger.register(record.partition(), record.position(), keep.size() + (unrecorded ? 1 : 0), submission);
+        if (unrecorded) {
+            // Stopping before the record reached the dead-letter file: never commit past it.
+            entry.fail();
+            submission.fail("stopped before the failed record was dead-lettered");
+        }
         if (keep.isEmpty()) {
             submission.recordFinished();
             return;
@@ -157,22 +167,23 @@ public final class Pipeline<T> implements AutoCloseable {
         }
     }
 
-    private void reportRecordError(RecordError err, SourceRecord<T> record) throws InterruptedException {
+    /** Counts and logs a record error, dead-lettering the record when asked; false if that write did not happen. */
+    private boolean reportRecordError(RecordError err, SourceRecord<T> record) throws InterruptedException {
         metrics.recordError(err.code());
-        log.warn("record error source={} code={} record={} auditID={}: {}", source, err.code(),
-                err.recordId() != null ? err.recordId() : record.id(), err.auditId(), err.detail());
-        if (err.deadLetter() != null) {
-            Backoff b = new Backoff();
-            while (true) {
-                try {
-                    deadLetters.record(source, record.id(), err.code() + ": " + err.detail(), err.deadLetter());
-                    metrics.deadLettered(err.code(), 1);
-                    return;
-                } catch (IOException io) {
-                    b.await("dead-letter write failed: " + io.getMessage(), null);
-                }
-            }
+        long suppressed = recordErrorLog.admit(err.code());
+        if (suppressed >= 0) {
+            log.warn("record error source={} code={} record={} auditID={}: {}{}", source, err.code(),
+                    err.recordId() != null ? err.recordId() : record.id(), err.auditId(), err.detail(),
+                    suppressed > 0 ? " (" + suppressed + " more with this code not logged)" : "");
         }
+        if (err.deadLetter() == null) {
+            return true;
+        }
+        if (untilWritten(() -> deadLetters.record(source, record.id(), err.code() + ": " + err.detail(), err.deadLetter()))) {
+            metrics.deadLettered(err.code(), 1);
+            return true;
+        }
+        return false;
     }
 
     /** Sends whatever is buffered without waiting for the batch to fill or age. */
@@ -343,12 +354,23 @@ public final class Pipeline<T> implements AutoCloseable {
         }
     }
 
-    /** Writes to the dead-letter file, retrying until it works; false only when stopping first. */
     private boolean writeDeadLetter(Event e, String reason) throws InterruptedException {
+        return untilWritten(() -> deadLetters.event(e, reason));
+    }
+
+    private interface DeadLetterWrite {
+        void run() throws IOException;
+    }
+
+    /**
+     * Writes to the dead-letter file, retrying with backoff until it works (a dead-lettered item counts as
+     * done, so the write must have happened); false only when the pipeline is stopping first.
+     */
+    private boolean untilWritten(DeadLetterWrite write) throws InterruptedException {
         Backoff b = new Backoff();
         while (true) {
             try {
-                deadLetters.event(e, reason);
+                write.run();
                 return true;
             } catch (IOException io) {
                 if (!b.await("dead-letter write failed: " + io.getMessage(), null) || stop.getCount() == 0) {

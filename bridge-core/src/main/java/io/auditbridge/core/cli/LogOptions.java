@@ -48,6 +48,9 @@ public final class LogOptions {
             JsonEncoder je = new JsonEncoder();
             je.setWithSequenceNumber(false);
             je.setWithContext(false);
+            je.setWithFormattedMessage(true);
+            je.setWithMessage(false);
+            je.setWithArguments(false);
             encoder = je;
         } else {
             PatternLayoutEncoder pe = new PatternLayoutEncoder();

@@ -132,21 +132,22 @@ public final class HttpReceiver implements AutoCloseable {
             failure = "receiver error " + e.getClass().getName();
         }
         int status = response.status();
+        long nanos = System.nanoTime() - t0;
+        long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+        // Unknown paths are client-chosen text: keep them out of logs and metric tags.
+        String path = paths.contains(ex.getRequestURI().getPath()) ? ex.getRequestURI().getPath() : "other";
+        // Observed before the answer leaves, so whoever reads the answer also sees it counted.
+        try {
+            observer.responded(path, status, Duration.ofNanos(nanos));
+        } catch (RuntimeException e) {
+            log.warn("response observer failed: {}", e.getClass().getName());
+        }
         try {
             send(ex, response);
         } catch (IOException e) {
             failure = (failure == null ? "" : failure + "; ") + "response not sent: " + e.getClass().getSimpleName();
         } finally {
             ex.close();
-        }
-        long nanos = System.nanoTime() - t0;
-        long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
-        // Unknown paths are client-chosen text: keep them out of logs and metric tags.
-        String path = paths.contains(ex.getRequestURI().getPath()) ? ex.getRequestURI().getPath() : "other";
-        try {
-            observer.responded(path, status, Duration.ofNanos(nanos));
-        } catch (RuntimeException e) {
-            log.warn("response observer failed: {}", e.getClass().getName());
         }
         if (failure != null) {
             log.warn("{} {} -> {} in {} ms from {}: {}", ex.getRequestMethod(), path, status, ms, ex.getRemoteAddress(), failure);

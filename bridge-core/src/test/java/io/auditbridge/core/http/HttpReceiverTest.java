@@ -171,21 +171,15 @@ class HttpReceiverTest {
     @Test
     void theObserverHearsEveryAnswerWithBoundedPaths() throws Exception {
         List<String> answers = new CopyOnWriteArrayList<>();
-        // The observer runs after the answer is sent, so the client can be ahead of it: wait for all three.
-        java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(3);
         HttpReceiver r = HttpReceiver.start(loopback().bearerTokenFile(secret("token", "t")).build(), echo,
-                (path, status, elapsed) -> {
-                    answers.add(path + " " + status);
-                    heard.countDown();
-                });
+                (path, status, elapsed) -> answers.add(path + " " + status));
         receivers.add(r);
         try (Response a = post(url(r), utf8(BODY), "Authorization", "Bearer t");
              Response b = post(url(r), utf8(BODY));
              Response c = post(url(r) + "/secret-123", utf8(BODY))) {
             assertThat(List.of(a.code(), b.code(), c.code())).containsExactly(200, 401, 404);
         }
-        assertThat(heard.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(answers).containsExactlyInAnyOrder("/in 200", "/in 401", "other 404");
+        assertThat(answers).containsExactly("/in 200", "/in 401", "other 404");
     }
 
     // ---- routing ----

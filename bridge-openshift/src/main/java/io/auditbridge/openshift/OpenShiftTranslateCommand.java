@@ -1,0 +1,41 @@
+package io.auditbridge.openshift;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Translator;
+import io.auditbridge.core.cli.TranslateCommand;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code translate}: saved ClusterLogForwarder request bodies (JSON array, NDJSON, or gzip of either) to NDJSON Events. */
+@Command(name = "translate", mixinStandardHelpOptions = true,
+        description = "Translate saved ClusterLogForwarder http bodies (JSON array, NDJSON, gzip) to NDJSON audit Events on stdout (stdin when no FILE).")
+final class OpenShiftTranslateCommand extends TranslateCommand<ForwardedRecord> {
+    /** Saved files are trusted more than requests, but a bomb must still not fill the heap. */
+    private static final long MAX_DECODED = 1L << 30;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name written to annotations.cluster_name.")
+    String clusterName;
+
+    @Override
+    protected String source() {
+        return OpenShiftTranslator.PROVIDER;
+    }
+
+    @Override
+    protected Translator<ForwardedRecord> translator() {
+        return new OpenShiftTranslator();
+    }
+
+    @Override
+    protected List<SourceRecord<ForwardedRecord>> decode(String name, byte[] content) {
+        List<JsonNode> records = ForwarderBody.records(ForwarderBody.gunzipIfGzip(content, MAX_DECODED));
+        List<SourceRecord<ForwardedRecord>> out = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            out.add(SourceRecord.unpositioned(name + "#" + i, new ForwardedRecord(records.get(i), clusterName)));
+        }
+        return out;
+    }
+}
