@@ -1,0 +1,138 @@
+package io.auditbridge.aks;
+
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditbridge.core.Event;
+import io.auditbridge.core.EventJson;
+import io.auditbridge.core.EventValidation;
+import io.auditbridge.core.JsonErrors;
+import io.auditbridge.core.RecordError;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Translation;
+import io.auditbridge.core.Translator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Translates one Event Hubs message body written by AKS Diagnostic Settings, {@code {"records":[…]}}.
+ *
+ * <p>Records of the selected categories carry the audit Event as a JSON string in {@code properties.log};
+ * it is parsed, validated and forwarded unchanged apart from two annotations added when absent:
+ * {@code auditbridge.io/source=aks} and {@code cluster_name} (from the record's {@code resourceId}).
+ * Records of other categories (klog text from kube-apiserver, cluster-autoscaler…) are skipped and counted.
+ * A bad log (empty, cut at AKS's 16 KiB limit, not an Event) is a record error; the rest of the message
+ * goes on. A body that is not an envelope at all is one error carrying the body for the dead-letter file,
+ * so the partition moves past it instead of replaying it forever.
+ */
+public final class DiagnosticRecordTranslator implements Translator<byte[]> {
+    /** The Diagnostic Settings categories that carry audit Events. */
+    public static final Set<String> AUDIT_CATEGORIES = Set.of("kube-audit", "kube-audit-admin");
+    /** The annotation Falco reads {@code ka.cluster.name} from. */
+    public static final String ANNOTATION_CLUSTER = "cluster_name";
+
+    private static final Pattern CLUSTER = Pattern.compile("/managedclusters/([^/]+)", Pattern.CASE_INSENSITIVE);
+
+    private final Set<String> categories;
+
+    public DiagnosticRecordTranslator(Set<String> categories) {
+        if (categories.isEmpty()) {
+            throw new IllegalArgumentException("at least one category is needed");
+        }
+        this.categories = Set.copyOf(categories);
+    }
+
+    public DiagnosticRecordTranslator() {
+        this(AUDIT_CATEGORIES);
+    }
+
+    @Override
+    public Translation translate(SourceRecord<byte[]> message) {
+        JsonNode root;
+        try {
+            root = EventJson.MAPPER.readTree(message.payload());
+        } catch (IOException e) {
+            return notEnvelope(message, "malformed JSON: " + JsonErrors.describe(e));
+        }
+        if (root == null || !root.isObject()) {
+            return notEnvelope(message, "not a JSON object");
+        }
+        JsonNode records = root.get("records");
+        if (records == null || !records.isArray()) {
+            return notEnvelope(message, "no \"records\" array");
+        }
+        Translation.Builder out = Translation.builder();
+        for (int i = 0; i < records.size(); i++) {
+            translateRecord(records.get(i), message.id() + "#" + i, out);
+        }
+        return out.build();
+    }
+
+    private void translateRecord(JsonNode record, String id, Translation.Builder out) {
+        if (!record.isObject()) {
+            out.error(RecordError.of("not_record", id, null, "records element is not an object"));
+            return;
+        }
+        String category = record.path("category").asText("");
+        if (!categories.contains(category)) {
+            // Bounded tag: the category itself comes from the input.
+            out.skip(category.isEmpty() ? "no_category" : "category_not_selected");
+            return;
+        }
+        JsonNode log = record.path("properties").get("log");
+        if (log == null || !log.isTextual()) {
+            out.error(RecordError.of("no_log", id, null, category + " record without a properties.log string"));
+            return;
+        }
+        String text = log.asText();
+        if (text.isBlank()) {
+            out.error(RecordError.of("empty_log", id, null, category + " record with an empty properties.log"));
+            return;
+        }
+        JsonNode node;
+        try {
+            node = EventJson.MAPPER.readTree(text);
+        } catch (JsonEOFException e) {
+            out.error(RecordError.of("truncated", id, EventValidation.recoverAuditId(text),
+                    "properties.log ends inside the JSON after " + text.length() + " chars (AKS cuts logs at 16 KiB)"));
+            return;
+        } catch (IOException e) {
+            out.error(RecordError.of("invalid_json", id, EventValidation.recoverAuditId(text),
+                    "properties.log is not JSON: " + JsonErrors.describe(e)));
+            return;
+        }
+        String problem = EventValidation.problem(node);
+        if (problem != null) {
+            out.error(RecordError.of("not_event", id, EventValidation.recoverAuditId(node), "properties.log: " + problem));
+            return;
+        }
+        Event event = Event.of((ObjectNode) node);
+        String cluster = clusterName(record.path("resourceId").asText(null));
+        if (cluster != null) {
+            event.putAnnotationIfAbsent(ANNOTATION_CLUSTER, cluster);
+        }
+        event.putAnnotationIfAbsent(Event.ANNOTATION_SOURCE, "aks");
+        out.event(event);
+    }
+
+    /**
+     * The managed cluster's name from its ARM id ({@code /SUBSCRIPTIONS/…/MANAGEDCLUSTERS/NAME}), as written:
+     * Diagnostic Settings upper-case the whole id, and Azure names compare case-insensitively. Null when absent.
+     */
+    static String clusterName(String resourceId) {
+        if (resourceId == null) {
+            return null;
+        }
+        Matcher m = CLUSTER.matcher(resourceId);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static Translation notEnvelope(SourceRecord<byte[]> message, String why) {
+        return Translation.failed(new RecordError("not_envelope", message.id(), null,
+                "message body is not a Diagnostic Settings envelope: " + why,
+                new String(message.payload(), StandardCharsets.UTF_8)));
+    }
+}
