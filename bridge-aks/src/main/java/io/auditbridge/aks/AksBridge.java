@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The bridge-aks command line. */
 @Command(name = "bridge-aks", mixinStandardHelpOptions = true, versionProvider = BridgeCli.ManifestVersion.class,
         description = "AKS: Diagnostic Settings records from Event Hubs to audit.k8s.io/v1 Events.",
-        subcommands = {AksTranslateCommand.class})
+        subcommands = {AksTranslateCommand.class, AksRunCommand.class, AksBackfillCommand.class})
 public final class AksBridge {
     public static void main(String[] args) {
         System.exit(BridgeCli.run(new AksBridge(), args));
