@@ -5,6 +5,7 @@ import io.auditbridge.core.pipeline.AckLedger;
 import io.auditbridge.core.pipeline.BatchLimits;
 import io.auditbridge.core.pipeline.DedupeWindow;
 import io.auditbridge.core.pipeline.DeliveryQueue;
+import io.auditbridge.core.pipeline.LogLimiter;
 import io.auditbridge.core.pipeline.PendingEvent;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
@@ -61,6 +62,7 @@ public final class Pipeline<T> implements AutoCloseable {
     private final int maxEventBytes;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AckLedger ledger = new AckLedger(null);
+    private final LogLimiter recordErrorLog;
     private final DeliveryQueue queue;
     private final Thread deliveryThread;
     private volatile Map<String, String> committed = Map.of();
@@ -81,7 +83,9 @@ public final class Pipeline<T> implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.maxEventBytes = b.limits.maxEventBytes();
         this.queue = new DeliveryQueue(b.limits, b.maxInFlightEvents, b.maxInFlightBytes, b.clock);
-        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(false)
+        this.recordErrorLog = new LogLimiter(20, b.clock);
+        // Daemon: close() drains and commits; a sink stuck past the shutdown timeout must not keep the JVM alive.
+        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(true)
                 .unstarted(this::deliverLoop);
         metrics.gauge("auditbridge.inflight.events", "Events submitted and not yet acknowledged", queue::inFlightEvents);
         metrics.gauge("auditbridge.inflight.bytes", "Bytes of events submitted and not yet acknowledged", queue::inFlightBytes);
@@ -159,8 +163,12 @@ public final class Pipeline<T> implements AutoCloseable {
 
     private void reportRecordError(RecordError err, SourceRecord<T> record) throws InterruptedException {
         metrics.recordError(err.code());
-        log.warn("record error source={} code={} record={} auditID={}: {}", source, err.code(),
-                err.recordId() != null ? err.recordId() : record.id(), err.auditId(), err.detail());
+        long suppressed = recordErrorLog.admit(err.code());
+        if (suppressed >= 0) {
+            log.warn("record error source={} code={} record={} auditID={}: {}{}", source, err.code(),
+                    err.recordId() != null ? err.recordId() : record.id(), err.auditId(), err.detail(),
+                    suppressed > 0 ? " (" + suppressed + " more with this code not logged)" : "");
+        }
         if (err.deadLetter() != null) {
             Backoff b = new Backoff();
             while (true) {

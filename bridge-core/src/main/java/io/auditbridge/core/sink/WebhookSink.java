@@ -82,7 +82,7 @@ public final class WebhookSink implements Sink {
         }
         req.post(RequestBody.create(body, JSON));
         try (Response response = client.newCall(req.build()).execute()) {
-            DeliveryResult result = classify(response);
+            DeliveryResult result = classify(response, bearer);
             lastFailed = !(result instanceof DeliveryResult.Delivered);
             return result;
         } catch (InterruptedIOException e) {
@@ -98,12 +98,16 @@ public final class WebhookSink implements Sink {
         }
     }
 
-    private DeliveryResult classify(Response response) throws IOException {
+    private DeliveryResult classify(Response response, String bearer) throws IOException {
         int code = response.code();
         if (code >= 200 && code < 300) {
             return DeliveryResult.DELIVERED;
         }
         String reason = "HTTP " + code + bodyStart(response);
+        if (bearer != null && !bearer.isEmpty()) {
+            // Some servers echo the request's headers in error pages; the reason is logged and dead-lettered.
+            reason = reason.replace(bearer, "[redacted]");
+        }
         if (code == 408 || code == 429 || code >= 500) {
             return new DeliveryResult.Retry(reason, retryAfter(response.header("Retry-After")));
         }

@@ -1,0 +1,178 @@
+package io.auditbridge.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.auditbridge.core.checkpoint.MemoryCheckpointStore;
+import io.auditbridge.core.pipeline.BatchLimits;
+import io.auditbridge.core.retry.RetryPolicy;
+import io.auditbridge.core.sink.DeadLetterFile;
+import io.auditbridge.core.testing.ListSource;
+import io.auditbridge.core.testing.RecordingSleeper;
+import io.auditbridge.core.testing.RecordingSleeper.ManualClock;
+import io.auditbridge.core.testing.SampleEvents;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pipeline bookkeeping with a scripted in-memory sink (the webhook path is covered on loopback in WebhookDeliveryTest). */
+class PipelineTest {
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock(1_800_000_000_000L);
+
+    /** Answers from a script (then Delivered), remembering what it was given. */
+    static final class ScriptedSink implements Sink {
+        final ArrayDeque<DeliveryResult> script = new ArrayDeque<>();
+        final List<List<String>> batches = new ArrayList<>();
+
+        @Override
+        public synchronized DeliveryResult deliver(List<Event> events) {
+            batches.add(events.stream().map(Event::auditId).toList());
+            return script.isEmpty() ? DeliveryResult.DELIVERED : script.poll();
+        }
+
+        synchronized List<String> delivered() {
+            return batches.stream().flatMap(List::stream).toList();
+        }
+    }
+
+    private Pipeline.Builder<byte[]> builder(Sink sink, CheckpointStore store) {
+        return Pipeline.builder("test", new K8sEventTranslator("test", Map.of()), sink)
+                .checkpoints(store)
+                .deadLetters(new DeadLetterFile(dir.resolve("dead.ndjson"), clock))
+                .batchLimits(new BatchLimits(500, 10 * 1024 * 1024, Duration.ofHours(1), 64 * 1024))
+                .clock(clock)
+                .sleeper(new RecordingSleeper(clock));
+    }
+
+    private static SourceRecord<byte[]> record(String position, String json) {
+        return new SourceRecord<>("p", position, "rec-" + position, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void duplicatesOfAuditIdAndStageAreDroppedCountedAndStillCommitted() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        try (Pipeline<byte[]> p = builder(sink, store).build()) {
+            p.start();
+            String e1 = SampleEvents.json(1);
+            String e1Started = e1.replace("ResponseComplete", "ResponseStarted");
+            Submission s = p.submit(List.of(record("1", e1), record("2", e1), record("3", e1Started), record("4", e1)));
+            p.drain(Duration.ofMinutes(1));
+            s.done().get();
+            assertThat(s.deduped()).isEqualTo(2);
+            assertThat(p.metrics().count("auditbridge.events.deduped")).isEqualTo(2);
+            assertThat(sink.delivered()).containsExactly(SampleEvents.auditId(1), SampleEvents.auditId(1));
+            assertThat(p.committedPositions()).isEqualTo(Map.of("p", "4"));
+        }
+    }
+
+    @Test
+    void anOversizedEventIsDeadLetteredNotSent() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        try (Pipeline<byte[]> p = builder(sink, new MemoryCheckpointStore()).build()) {
+            p.start();
+            String big = new String(SampleEvents.large(2, 70 * 1024).toJsonBytes(), StandardCharsets.UTF_8);
+            Submission s = p.submit(List.of(record("1", SampleEvents.json(1)), record("2", big), record("3", SampleEvents.json(3))));
+            p.drain(Duration.ofMinutes(1));
+            s.done().get();
+            assertThat(sink.delivered()).containsExactly(SampleEvents.auditId(1), SampleEvents.auditId(3));
+            assertThat(p.committedPositions()).isEqualTo(Map.of("p", "3"));
+        }
+        assertThat(Files.readString(dir.resolve("dead.ndjson"))).contains("event_too_large").contains(SampleEvents.auditId(2));
+    }
+
+    @Test
+    void recordErrorsAreCountedAndWholeMessageFailuresDeadLettered() throws Exception {
+        Translator<byte[]> translator = r -> new String(r.payload(), StandardCharsets.UTF_8).startsWith("{\"records\"")
+                ? Translation.of(SampleEvents.event(Integer.parseInt(r.position())))
+                : Translation.failed(new RecordError("not_envelope", r.id(), null, "body is not {\"records\":[…]}",
+                        new String(r.payload(), StandardCharsets.UTF_8)));
+        ScriptedSink sink = new ScriptedSink();
+        try (Pipeline<byte[]> p = Pipeline.builder("test", translator, sink).checkpoints(new MemoryCheckpointStore())
+                .deadLetters(new DeadLetterFile(dir.resolve("dead.ndjson"), clock)).clock(clock).build()) {
+            p.start();
+            Submission s = p.submit(List.of(record("1", "{\"records\":[]}"), record("2", "garbage"), record("3", "{\"records\":[]}")));
+            p.drain(Duration.ofMinutes(1));
+            s.done().get();
+            assertThat(s.errors()).isEqualTo(1);
+            assertThat(p.metrics().count("auditbridge.records.errored", "code", "not_envelope")).isEqualTo(1);
+            assertThat(p.committedPositions()).as("a poison message does not wedge the partition").isEqualTo(Map.of("p", "3"));
+        }
+        assertThat(Files.readString(dir.resolve("dead.ndjson"))).contains("\"payload\":\"garbage\"").contains("not_envelope");
+    }
+
+    @Test
+    void aTranslatorThatThrowsDoesNotStopTheRest() throws Exception {
+        Translator<byte[]> translator = r -> {
+            if (r.position().equals("2")) {
+                throw new IllegalStateException("bug");
+            }
+            return Translation.of(SampleEvents.event(Integer.parseInt(r.position())));
+        };
+        ScriptedSink sink = new ScriptedSink();
+        try (Pipeline<byte[]> p = Pipeline.builder("test", translator, sink)
+                .deadLetters(new DeadLetterFile(dir.resolve("dead.ndjson"), clock)).clock(clock).build()) {
+            p.start();
+            Submission s = p.submit(ListSource.records(1, 3));
+            p.drain(Duration.ofMinutes(1));
+            s.done().get();
+            assertThat(sink.delivered()).containsExactly(SampleEvents.auditId(1), SampleEvents.auditId(3));
+            assertThat(p.metrics().count("auditbridge.records.errored", "code", "translator_failed")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void failSubmissionModeHandsTheFailureBackAndCommitsNothing() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        for (int i = 0; i < 4; i++) { // the attempts the 3 s budget allows at 1 s waits; then the webhook recovers
+            sink.script.add(DeliveryResult.retry("HTTP 503"));
+        }
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        try (Pipeline<byte[]> p = builder(sink, store)
+                .onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION)
+                .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofSeconds(1))
+                        .maxRetryDuration(Duration.ofSeconds(3)).random(() -> 0.99).build())
+                .build()) {
+            p.start();
+            Submission s = p.submit(ListSource.records(1, 2));
+            p.drain(Duration.ofMinutes(1));
+            assertThatThrownBy(() -> s.done().get()).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(DeliveryFailedException.class).hasMessageContaining("HTTP 503");
+            assertThat(p.committedPositions()).isEmpty();
+            // The failed events' keys were forgotten: the platform's retry is delivered, not deduped away.
+            Submission again = p.submit(ListSource.records(1, 2));
+            p.drain(Duration.ofMinutes(1));
+            again.done().get();
+            assertThat(again.deduped()).isZero();
+        }
+        assertThat(Files.exists(dir.resolve("dead.ndjson"))).isFalse();
+    }
+
+    @Test
+    void positionsCommitPerPartitionInSubmissionOrder() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        MemoryCheckpointStore store = new MemoryCheckpointStore(Map.of("a", "0"));
+        try (Pipeline<byte[]> p = builder(sink, store).build()) {
+            assertThat(p.start()).isEqualTo(Map.of("a", "0"));
+            List<SourceRecord<byte[]>> records = new ArrayList<>();
+            for (int i = 1; i <= 6; i++) {
+                records.add(new SourceRecord<>(i % 2 == 0 ? "a" : "b", Integer.toString(i), "r" + i,
+                        SampleEvents.json(i).getBytes(StandardCharsets.UTF_8)));
+            }
+            p.submit(records);
+            p.drain(Duration.ofMinutes(1));
+        }
+        assertThat(store.load()).isEqualTo(Map.of("a", "6", "b", "5"));
+    }
+}

@@ -1,0 +1,111 @@
+package io.auditbridge.core.pipeline;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.auditbridge.core.checkpoint.FileCheckpointStore;
+import io.auditbridge.core.testing.FileBridgeMain;
+import io.auditbridge.core.testing.SampleEvents;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI killed with SIGKILL mid-stream and restarted: nothing after the committed position is lost. */
+class CrashRecoveryTest {
+    private static final int EVENTS = 2000;
+
+    @TempDir
+    Path dir;
+
+    private WireMockServer webhook;
+
+    @BeforeEach
+    void start() {
+        webhook = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        webhook.start();
+        // Slow enough that the kill lands mid-stream, whatever the machine's speed.
+        webhook.stubFor(post("/k8s-audit").willReturn(aResponse().withStatus(200).withFixedDelay(20)));
+    }
+
+    @AfterEach
+    void stop() {
+        webhook.stop();
+    }
+
+    private Process launch(Path input, Path checkpoint) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                FileBridgeMain.class.getName(), "run", "--input", input.toString(),
+                "--sink", "http://127.0.0.1:" + webhook.port() + "/k8s-audit",
+                "--checkpoint-file", checkpoint.toString(), "--dead-letter-file", dir.resolve("dead.ndjson").toString(),
+                "--batch-max-events", "10", "--batch-max-age", "5ms", "--max-in-flight-events", "40",
+                "--metrics-port", "-1", "--log-level", "warn");
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("bridge-" + System.nanoTime() + ".log").toFile());
+        return pb.start();
+    }
+
+    private List<String> deliveredIds() {
+        List<String> ids = new ArrayList<>();
+        for (var r : webhook.findAll(postRequestedFor(urlEqualTo("/k8s-audit")))) {
+            ids.addAll(SampleEvents.auditIds(r.getBody()));
+        }
+        return ids;
+    }
+
+    @Test
+    void killDashNineThenRestartDeliversEverythingAfterTheCommittedPosition() throws Exception {
+        Path input = dir.resolve("events.ndjson");
+        Files.writeString(input, SampleEvents.ndjson(1, EVENTS));
+        Path checkpoint = dir.resolve("checkpoint.json");
+
+        Process first = launch(input, checkpoint);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (webhook.findAll(postRequestedFor(urlEqualTo("/k8s-audit"))).size() < 30 && System.nanoTime() < deadline) {
+            assertThat(first.isAlive()).as("bridge exited early").isTrue();
+            Thread.sleep(10); // polling for a condition, not asserting on time
+        }
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, no final commit
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        int committed = Integer.parseInt(new FileCheckpointStore(checkpoint).load().getOrDefault("file", "0"));
+        List<String> beforeKill = deliveredIds();
+        assertThat(committed).as("some progress was committed before the kill").isPositive().isLessThan(EVENTS);
+        // Everything committed had been delivered before the kill.
+        for (int i = 1; i <= committed; i++) {
+            assertThat(beforeKill).contains(SampleEvents.auditId(i));
+        }
+
+        webhook.resetRequests();
+        Process second = launch(input, checkpoint);
+        assertThat(second.waitFor(120, TimeUnit.SECONDS)).as("restarted bridge finished").isTrue();
+        assertThat(second.exitValue()).isZero();
+
+        List<String> afterRestart = deliveredIds();
+        Set<String> all = new HashSet<>(beforeKill);
+        all.addAll(afterRestart);
+        for (int i = 1; i <= EVENTS; i++) {
+            assertThat(all).as("event %d delivered", i).contains(SampleEvents.auditId(i));
+        }
+        // The restart resumed right after the committed position: nothing before it was sent again,
+        // everything after it was, in order.
+        List<String> expected = new ArrayList<>();
+        for (int i = committed + 1; i <= EVENTS; i++) {
+            expected.add(SampleEvents.auditId(i));
+        }
+        assertThat(afterRestart).containsExactlyElementsOf(expected);
+        assertThat(new FileCheckpointStore(checkpoint).load()).containsEntry("file", Integer.toString(EVENTS));
+    }
+}
