@@ -1,5 +1,7 @@
 package io.auditbridge.aks;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,43 +53,89 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
 
     @Override
     public Translation translate(SourceRecord<byte[]> message) {
-        JsonNode root;
-        try {
-            root = EventJson.MAPPER.readTree(message.payload());
-        } catch (IOException e) {
-            return notEnvelope(message, "malformed JSON: " + JsonErrors.describe(e));
-        }
-        if (root == null || !root.isObject()) {
-            return notEnvelope(message, "not a JSON object");
-        }
-        JsonNode records = root.get("records");
-        if (records == null || !records.isArray()) {
-            return notEnvelope(message, "no \"records\" array");
-        }
+        // Streamed rather than read as a tree: the envelope is only a carrier, and this is the hot path.
         Translation.Builder out = Translation.builder();
-        for (int i = 0; i < records.size(); i++) {
-            translateRecord(records.get(i), message.id() + "#" + i, out);
+        try (JsonParser p = EventJson.MAPPER.createParser(message.payload())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return notEnvelope(message, "not a JSON object");
+            }
+            boolean sawRecords = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("records") && value == JsonToken.START_ARRAY) {
+                    sawRecords = true;
+                    int i = 0;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        translateRecord(readRecord(p), message.id() + "#" + i++, out);
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (!sawRecords) {
+                return notEnvelope(message, "no \"records\" array");
+            }
+        } catch (IOException e) {
+            // Broken JSON anywhere makes the whole body suspect: dead-letter all of it, forward none of it.
+            return notEnvelope(message, "malformed JSON: " + JsonErrors.describe(e));
         }
         return out.build();
     }
 
-    private void translateRecord(JsonNode record, String id, Translation.Builder out) {
+    /** The fields of one Diagnostic Settings record this translator uses; null fields were absent. */
+    private record DiagnosticRecord(boolean isObject, String category, String resourceId, String log, boolean logIsText) {}
+
+    private static DiagnosticRecord readRecord(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return new DiagnosticRecord(false, null, null, null, false);
+        }
+        String category = null;
+        String resourceId = null;
+        String log = null;
+        boolean logIsText = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("category") && value == JsonToken.VALUE_STRING) {
+                category = p.getText();
+            } else if (field.equals("resourceId") && value == JsonToken.VALUE_STRING) {
+                resourceId = p.getText();
+            } else if (field.equals("properties") && value == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String property = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if (property.equals("log") && v == JsonToken.VALUE_STRING) {
+                        log = p.getText();
+                        logIsText = true;
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new DiagnosticRecord(true, category, resourceId, log, logIsText);
+    }
+
+    private void translateRecord(DiagnosticRecord record, String id, Translation.Builder out) {
         if (!record.isObject()) {
             out.error(RecordError.of("not_record", id, null, "records element is not an object"));
             return;
         }
-        String category = record.path("category").asText("");
+        String category = record.category() == null ? "" : record.category();
         if (!categories.contains(category)) {
             // Bounded tag: the category itself comes from the input.
             out.skip(category.isEmpty() ? "no_category" : "category_not_selected");
             return;
         }
-        JsonNode log = record.path("properties").get("log");
-        if (log == null || !log.isTextual()) {
+        if (!record.logIsText()) {
             out.error(RecordError.of("no_log", id, null, category + " record without a properties.log string"));
             return;
         }
-        String text = log.asText();
+        String text = record.log();
         if (text.isBlank()) {
             out.error(RecordError.of("empty_log", id, null, category + " record with an empty properties.log"));
             return;
@@ -110,7 +158,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
             return;
         }
         Event event = Event.of((ObjectNode) node);
-        String cluster = clusterName(record.path("resourceId").asText(null));
+        String cluster = clusterName(record.resourceId());
         if (cluster != null) {
             event.putAnnotationIfAbsent(ANNOTATION_CLUSTER, cluster);
         }
