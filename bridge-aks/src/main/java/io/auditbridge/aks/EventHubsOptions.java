@@ -93,20 +93,28 @@ final class EventHubsOptions {
         return consumerGroup.trim();
     }
 
+    /** Connects the processor: with the connection string when there is one, else with DefaultAzureCredential. */
     EventProcessorClientBuilder applyTo(EventProcessorClientBuilder b, Function<String, String> env) {
-        String cs = connectionString(env);
-        String ns = fullyQualifiedNamespace(env);
-        String hub = eventHub(env);
-        b.consumerGroup(consumerGroup());
-        return cs != null ? b.connectionString(withoutEntityPath(cs), hub) : b.credential(ns, hub, credential());
+        Target t = target(env);
+        b.consumerGroup(t.consumerGroup());
+        return t.connectionString() != null ? b.connectionString(t.connectionString(), t.eventHub())
+                : b.credential(t.namespace(), t.eventHub(), credential());
     }
 
+    /** Connects the backfill's consumer client the same way. */
     EventHubClientBuilder applyTo(EventHubClientBuilder b, Function<String, String> env) {
+        Target t = target(env);
+        b.consumerGroup(t.consumerGroup());
+        return t.connectionString() != null ? b.connectionString(t.connectionString(), t.eventHub())
+                : b.credential(t.namespace(), t.eventHub(), credential());
+    }
+
+    /** Everything a client needs, resolved and validated once; the connection string without its EntityPath. */
+    private record Target(String namespace, String eventHub, String consumerGroup, String connectionString) {}
+
+    private Target target(Function<String, String> env) {
         String cs = connectionString(env);
-        String ns = fullyQualifiedNamespace(env);
-        String hub = eventHub(env);
-        b.consumerGroup(consumerGroup());
-        return cs != null ? b.connectionString(withoutEntityPath(cs), hub) : b.credential(ns, hub, credential());
+        return new Target(fullyQualifiedNamespace(env), eventHub(env), consumerGroup(), cs == null ? null : withoutEntityPath(cs));
     }
 
     static TokenCredential credential() {

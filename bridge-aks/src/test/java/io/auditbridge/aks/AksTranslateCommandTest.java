@@ -2,15 +2,10 @@ package io.auditbridge.aks;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.auditbridge.core.EventJson;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.cli.BridgeCli;
 import java.io.IOException;
@@ -19,7 +14,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,14 +41,8 @@ class AksTranslateCommandTest {
         return p;
     }
 
-    private List<String> postedAuditIds() throws IOException {
-        List<String> ids = new ArrayList<>();
-        for (LoggedRequest r : webhook.findAll(postRequestedFor(urlEqualTo("/k8s-audit")))) {
-            for (JsonNode item : EventJson.MAPPER.readTree(r.getBodyAsString()).path("items")) {
-                ids.add(item.path("auditID").asText());
-            }
-        }
-        return ids;
+    private static List<String> postedAuditIds() throws IOException {
+        return WebhookRequests.postedAuditIds(webhook, "/k8s-audit");
     }
 
     @Test

@@ -17,14 +17,11 @@ import com.azure.messaging.eventhubs.models.LastEnqueuedEventProperties;
 import com.azure.messaging.eventhubs.models.PartitionContext;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.auditbridge.aks.AzuriteExtension.Azurite;
-import io.auditbridge.core.EventJson;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.retry.RetryPolicy;
@@ -162,13 +159,7 @@ class EventHubsBatchHandlerTest {
     }
 
     private static List<String> postedAuditIds() throws IOException {
-        List<String> ids = new ArrayList<>();
-        for (LoggedRequest r : webhook.findAll(postRequestedFor(urlEqualTo("/k8s-audit")))) {
-            for (JsonNode item : EventJson.MAPPER.readTree(r.getBodyAsString()).path("items")) {
-                ids.add(item.path("auditID").asText());
-            }
-        }
-        return ids;
+        return WebhookRequests.postedAuditIds(webhook, "/k8s-audit");
     }
 
     @Test
