@@ -55,6 +55,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
     public Translation translate(SourceRecord<byte[]> message) {
         // Streamed rather than read as a tree: the envelope is only a carrier, and this is the hot path.
         Translation.Builder out = Translation.builder();
+        ClusterNames clusters = new ClusterNames();
         try (JsonParser p = EventJson.MAPPER.createParser(message.payload())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return notEnvelope(message, "not a JSON object");
@@ -67,7 +68,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
                     sawRecords = true;
                     int i = 0;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        translateRecord(readRecord(p), message.id() + "#" + i++, out);
+                        translateRecord(readRecord(p), message.id() + "#" + i++, clusters, out);
                     }
                 } else {
                     p.skipChildren();
@@ -120,7 +121,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         return new DiagnosticRecord(true, category, resourceId, log, logIsText);
     }
 
-    private void translateRecord(DiagnosticRecord record, String id, Translation.Builder out) {
+    private void translateRecord(DiagnosticRecord record, String id, ClusterNames clusters, Translation.Builder out) {
         if (!record.isObject()) {
             out.error(RecordError.of("not_record", id, null, "records element is not an object"));
             return;
@@ -158,7 +159,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
             return;
         }
         Event event = Event.of((ObjectNode) node);
-        String cluster = clusterName(record.resourceId());
+        String cluster = clusters.of(record.resourceId());
         if (cluster != null) {
             event.putAnnotationIfAbsent(ANNOTATION_CLUSTER, cluster);
         }
@@ -176,6 +177,20 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         }
         Matcher m = CLUSTER.matcher(resourceId);
         return m.find() ? m.group(1) : null;
+    }
+
+    /** The records of one message nearly always share one resourceId: match it once. */
+    private static final class ClusterNames {
+        private String resourceId;
+        private String name;
+
+        String of(String id) {
+            if (id != null && !id.equals(resourceId)) {
+                resourceId = id;
+                name = clusterName(id);
+            }
+            return id == null ? null : name;
+        }
     }
 
     private static Translation notEnvelope(SourceRecord<byte[]> message, String why) {

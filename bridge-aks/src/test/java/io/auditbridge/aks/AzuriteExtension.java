@@ -155,6 +155,8 @@ public final class AzuriteExtension implements BeforeAllCallback, ParameterResol
                             + "; output: " + String.join(" | ", tail));
                 }
             }
+            // If the test JVM ends without closing the store (a crash, ^C), Azurite must not outlive it.
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(p::destroy));
             return new Azurite(p, port, location);
         }
 
