@@ -121,7 +121,10 @@ final class AksRunCommand implements Callable<Integer> {
                     .processError(error -> log.warn("event hubs error partition={}: {}",
                             error.getPartitionContext() == null ? "-" : error.getPartitionContext().getPartitionId(),
                             error.getThrowable().toString()))
-                    .processPartitionInitialization(init -> log.info("partition {} claimed", init.getPartitionContext().getPartitionId()))
+                    .processPartitionInitialization(init -> {
+                        handler.partitionOpened(init.getPartitionContext().getPartitionId());
+                        log.info("partition {} claimed", init.getPartitionContext().getPartitionId());
+                    })
                     .processPartitionClose(close -> log.info("partition {} released: {}",
                             close.getPartitionContext().getPartitionId(), close.getCloseReason()))
                     .initialPartitionEventPosition(partition -> initial)

@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -42,6 +44,8 @@ final class EventHubsBatchHandler implements Consumer<EventBatchContext> {
     private final PartitionLag lag;
     private final Duration checkpointTimeout;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** Partitions with a batch that failed unexpectedly: not checkpointed again until they are reopened. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
 
     EventHubsBatchHandler(Pipeline<byte[]> pipeline, CheckpointStore checkpoints, RetryPolicy retry, Sleeper sleeper,
                           Clock clock, PartitionLag lag, Duration checkpointTimeout) {
@@ -73,9 +77,16 @@ final class EventHubsBatchHandler implements Consumer<EventBatchContext> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            // A bug here must not close the partition silently; the batch is not checkpointed and comes back.
-            log.error("batch handler failed partition={}; the batch will be read again after a restart", partition, e);
+            // Not thrown on: that would close the partition without a word. Later batches of this partition are
+            // still delivered, but its checkpoint stays before this batch, which is read again when it reopens.
+            held.add(partition);
+            log.error("batch handler failed partition={}; holding its checkpoint until the partition is reopened", partition, e);
         }
+    }
+
+    /** The processor (re)opened {@code partition}: it resumes from its checkpoint, so nothing is held any more. */
+    void partitionOpened(String partition) {
+        held.remove(partition);
     }
 
     /** Submits until every event is delivered; false when stopping first. */
@@ -132,6 +143,11 @@ final class EventHubsBatchHandler implements Consumer<EventBatchContext> {
     /** Writes the checkpoint, retrying with backoff while the store fails; gives up only when stopping. */
     private void checkpoint(PartitionContext partition, EventData last) throws InterruptedException {
         Checkpoint cp = checkpointAfter(partition, last);
+        if (held.contains(partition.getPartitionId())) {
+            log.warn("partition={} seq={} delivered but not checkpointed: an earlier batch failed", partition.getPartitionId(),
+                    cp.getSequenceNumber());
+            return;
+        }
         if (cp.getSequenceNumber() == null && cp.getOffsetString() == null) {
             log.error("message without sequence number or offset partition={}: cannot checkpoint", partition.getPartitionId());
             return;

@@ -310,6 +310,30 @@ class EventHubsBatchHandlerTest {
     }
 
     @Test
+    void afterAnUnexpectedFailureThePartitionIsNotCheckpointedPastItUntilReopened() throws IOException {
+        webhook.stubFor(post("/k8s-audit").willReturn(aResponse().withStatus(200)));
+        BlobCheckpointStore store = store();
+        EventHubsBatchHandler handler = handler(pipeline(), store, recordingSleeper(1));
+        EventData unreadable = new PositionedEventData(new byte[0], 51, T0) {
+            @Override
+            public byte[] getBody() {
+                throw new IllegalStateException("body cannot be decoded");
+            }
+        };
+        handler.accept(batch(store, "0", 50, message(50, "i-1")));
+
+        handler.accept(batch(store, "0", 52, unreadable));
+        handler.accept(batch(store, "0", 52, message(52, "i-2")));
+        // Delivered, but the checkpoint stays before the failed batch, so a reopen reads it again.
+        assertThat(postedAuditIds()).containsExactly("i-1", "i-2");
+        assertThat(checkpoints(store)).containsExactly(Map.entry("0", 50L));
+
+        handler.partitionOpened("0");
+        handler.accept(batch(store, "0", 53, message(53, "i-3")));
+        assertThat(checkpoints(store)).containsExactly(Map.entry("0", 53L));
+    }
+
+    @Test
     void lagIsTheHubsLastSequenceNumberMinusTheLastCheckpointedOne() throws IOException {
         webhook.stubFor(post("/k8s-audit").willReturn(aResponse().withStatus(200)));
         BlobCheckpointStore store = store();

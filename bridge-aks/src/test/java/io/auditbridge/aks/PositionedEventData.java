@@ -7,7 +7,7 @@ import java.time.Instant;
  * An Event Hubs message as the broker hands it over: a body plus the sequence number, offset and enqueued
  * time the broker sets. EventData's constructor for those is package-private, so tests override the getters.
  */
-final class PositionedEventData extends EventData {
+class PositionedEventData extends EventData {
     private final long sequenceNumber;
     private final Instant enqueued;
 
