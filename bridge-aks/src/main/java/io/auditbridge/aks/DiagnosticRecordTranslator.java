@@ -14,6 +14,7 @@ import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translation;
 import io.auditbridge.core.Translator;
 import java.io.IOException;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -84,17 +85,24 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         return out.build();
     }
 
-    /** The fields of one Diagnostic Settings record this translator uses; null fields were absent. */
-    private record DiagnosticRecord(boolean isObject, String category, String resourceId, String log, boolean logIsText) {}
+    /**
+     * The fields of one Diagnostic Settings record this translator uses; null fields were absent. {@code log} is
+     * the parsed properties.log ({@link JsonNode} or {@link LogProblem}) when the category was known to be
+     * selected before it, else its text, parsed later.
+     */
+    private record DiagnosticRecord(boolean isObject, String category, String resourceId, boolean logIsText, Object log) {}
 
-    private static DiagnosticRecord readRecord(JsonParser p) throws IOException {
+    /** Why a properties.log is not JSON. */
+    private record LogProblem(String code, String auditId, String detail) {}
+
+    private DiagnosticRecord readRecord(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
-            return new DiagnosticRecord(false, null, null, null, false);
+            return new DiagnosticRecord(false, null, null, false, null);
         }
         String category = null;
         String resourceId = null;
-        String log = null;
+        Object log = null;
         boolean logIsText = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -108,8 +116,11 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
                     String property = p.currentName();
                     JsonToken v = p.nextToken();
                     if (property.equals("log") && v == JsonToken.VALUE_STRING) {
-                        log = p.getText();
                         logIsText = true;
+                        // AKS writes category first: parse the Event straight from the parser's buffer, no copies.
+                        log = category != null && categories.contains(category)
+                                ? parseLog(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())
+                                : p.getText();
                     } else {
                         p.skipChildren();
                     }
@@ -118,7 +129,27 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
                 p.skipChildren();
             }
         }
-        return new DiagnosticRecord(true, category, resourceId, log, logIsText);
+        return new DiagnosticRecord(true, category, resourceId, logIsText, log);
+    }
+
+    /** The JSON value of a properties.log, or a {@link LogProblem}. */
+    private static Object parseLog(char[] text, int offset, int length) {
+        boolean blank = true;
+        for (int i = offset; i < offset + length && blank; i++) {
+            blank = Character.isWhitespace(text[i]);
+        }
+        if (blank) {
+            return new LogProblem("empty_log", null, "empty properties.log");
+        }
+        try (JsonParser p = EventJson.MAPPER.createParser(text, offset, length)) {
+            return EventJson.MAPPER.readTree(p);
+        } catch (JsonEOFException e) {
+            return new LogProblem("truncated", EventValidation.recoverAuditId(CharBuffer.wrap(text, offset, length)),
+                    "properties.log ends inside the JSON after " + length + " chars (AKS cuts logs at 16 KiB)");
+        } catch (IOException e) {
+            return new LogProblem("invalid_json", EventValidation.recoverAuditId(CharBuffer.wrap(text, offset, length)),
+                    "properties.log is not JSON: " + JsonErrors.describe(e));
+        }
     }
 
     private void translateRecord(DiagnosticRecord record, String id, ClusterNames clusters, Translation.Builder out) {
@@ -136,23 +167,12 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
             out.error(RecordError.of("no_log", id, null, category + " record without a properties.log string"));
             return;
         }
-        String text = record.log();
-        if (text.isBlank()) {
-            out.error(RecordError.of("empty_log", id, null, category + " record with an empty properties.log"));
+        Object log = record.log() instanceof String text ? parseLog(text.toCharArray(), 0, text.length()) : record.log();
+        if (log instanceof LogProblem problem) {
+            out.error(RecordError.of(problem.code(), id, problem.auditId(), category + " record: " + problem.detail()));
             return;
         }
-        JsonNode node;
-        try {
-            node = EventJson.MAPPER.readTree(text);
-        } catch (JsonEOFException e) {
-            out.error(RecordError.of("truncated", id, EventValidation.recoverAuditId(text),
-                    "properties.log ends inside the JSON after " + text.length() + " chars (AKS cuts logs at 16 KiB)"));
-            return;
-        } catch (IOException e) {
-            out.error(RecordError.of("invalid_json", id, EventValidation.recoverAuditId(text),
-                    "properties.log is not JSON: " + JsonErrors.describe(e)));
-            return;
-        }
+        JsonNode node = (JsonNode) log;
         String problem = EventValidation.problem(node);
         if (problem != null) {
             out.error(RecordError.of("not_event", id, EventValidation.recoverAuditId(node), "properties.log: " + problem));

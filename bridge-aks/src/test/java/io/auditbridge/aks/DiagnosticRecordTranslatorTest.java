@@ -105,6 +105,24 @@ class DiagnosticRecordTranslatorTest {
     }
 
     @Test
+    void recordsWhoseCategoryComesAfterTheirPropertiesAreTranslatedTheSameWay() {
+        String event = Bodies.event("5f0c6a1e-2b7d-4c1a-9e3f-0a1b2c3d4e09", "patch");
+        String log = event.replace("\"", "\\\"");
+        String body = "{\"records\":[{\"properties\":{\"log\":\"" + log + "\\n\"},\"category\":\"kube-audit\"},"
+                + "{\"properties\":{\"log\":\"" + event.substring(0, 140).replace("\"", "\\\"") + "\"},\"category\":\"kube-audit-admin\"},"
+                + "{\"properties\":{\"log\":\"I1129 klog\"},\"category\":\"guard\"}]}";
+
+        Translation t = translate(body.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(t.events()).extracting(Event::auditId).containsExactly("5f0c6a1e-2b7d-4c1a-9e3f-0a1b2c3d4e09");
+        assertThat(t.errors()).singleElement().satisfies(err -> {
+            assertThat(err.code()).isEqualTo("truncated");
+            assertThat(err.auditId()).isEqualTo("5f0c6a1e-2b7d-4c1a-9e3f-0a1b2c3d4e09");
+        });
+        assertThat(t.skipped()).containsExactly(java.util.Map.entry("category_not_selected", 1));
+    }
+
+    @Test
     void clusterNameComesFromTheManagedClusterSegmentOfTheResourceId() {
         assertThat(DiagnosticRecordTranslator.clusterName(
                 "/subscriptions/x/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/dev-1")).isEqualTo("dev-1");
