@@ -9,6 +9,11 @@ import picocli.CommandLine.Command;
         subcommands = {AksTranslateCommand.class, AksRunCommand.class, AksBackfillCommand.class})
 public final class AksBridge {
     public static void main(String[] args) {
+        // The Azure SDK's JDK HTTP client sets Content-Length, which java.net.http refuses (a WARN on every Blob
+        // request) unless allowed; it must be set before the HTTP client classes load.
+        if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
+            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "content-length");
+        }
         System.exit(BridgeCli.run(new AksBridge(), args));
     }
 }

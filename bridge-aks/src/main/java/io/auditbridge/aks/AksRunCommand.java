@@ -112,8 +112,8 @@ final class AksRunCommand implements Callable<Integer> {
                     Sleeper.until(stopping), clock, new PartitionLag(runtime.metrics()), STORAGE_TIMEOUT);
 
             Map<String, EventPosition> resume = ResumePositions.load(store, namespace, hub, group, STORAGE_TIMEOUT);
-            log.info("event hub {}/{} consumer group {}: resuming partitions {} from checkpoints; others start at {}",
-                    namespace, hub, group, resume, initial);
+            log.info("event hub {}/{} consumer group {}: partitions {} resume after their checkpoints; others start at {}",
+                    namespace, hub, group, resume.keySet(), startPosition);
 
             EventProcessorClientBuilder builder = eventHubs.applyTo(new EventProcessorClientBuilder(), System::getenv)
                     .checkpointStore(store)
