@@ -334,6 +334,19 @@ class EventHubsBatchHandlerTest {
     }
 
     @Test
+    void aMessageWithoutBrokerPositionIsDeliveredButCannotMoveTheCheckpoint() throws IOException {
+        webhook.stubFor(post("/k8s-audit").willReturn(aResponse().withStatus(200)));
+        BlobCheckpointStore store = store();
+        // EventData built by hand, as a test or a misbehaving client would: no sequence number, no offset.
+        EventData handMade = new EventData(Bodies.message("j-1"));
+
+        handler(pipeline(), store, recordingSleeper(1)).accept(batch(store, "0", 5, handMade));
+
+        assertThat(postedAuditIds()).containsExactly("j-1");
+        assertThat(checkpoints(store)).isEmpty();
+    }
+
+    @Test
     void lagIsTheHubsLastSequenceNumberMinusTheLastCheckpointedOne() throws IOException {
         webhook.stubFor(post("/k8s-audit").willReturn(aResponse().withStatus(200)));
         BlobCheckpointStore store = store();
