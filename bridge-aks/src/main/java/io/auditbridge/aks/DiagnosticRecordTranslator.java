@@ -69,7 +69,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
                     sawRecords = true;
                     int i = 0;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        translateRecord(readRecord(p), message.id() + "#" + i++, clusters, out);
+                        translateRecord(readRecord(p), message.id(), i++, clusters, out);
                     }
                 } else {
                     p.skipChildren();
@@ -152,9 +152,10 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         }
     }
 
-    private void translateRecord(DiagnosticRecord record, String id, ClusterNames clusters, Translation.Builder out) {
+    private void translateRecord(DiagnosticRecord record, String messageId, int index, ClusterNames clusters,
+                                 Translation.Builder out) {
         if (!record.isObject()) {
-            out.error(RecordError.of("not_record", id, null, "records element is not an object"));
+            out.error(RecordError.of("not_record", itemId(messageId, index), null, "records element is not an object"));
             return;
         }
         String category = record.category() == null ? "" : record.category();
@@ -164,18 +165,18 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
             return;
         }
         if (!record.logIsText()) {
-            out.error(RecordError.of("no_log", id, null, category + " record without a properties.log string"));
+            out.error(RecordError.of("no_log", itemId(messageId, index), null, category + " record without a properties.log string"));
             return;
         }
         Object log = record.log() instanceof String text ? parseLog(text.toCharArray(), 0, text.length()) : record.log();
         if (log instanceof LogProblem problem) {
-            out.error(RecordError.of(problem.code(), id, problem.auditId(), category + " record: " + problem.detail()));
+            out.error(RecordError.of(problem.code(), itemId(messageId, index), problem.auditId(), category + " record: " + problem.detail()));
             return;
         }
         JsonNode node = (JsonNode) log;
         String problem = EventValidation.problem(node);
         if (problem != null) {
-            out.error(RecordError.of("not_event", id, EventValidation.recoverAuditId(node), "properties.log: " + problem));
+            out.error(RecordError.of("not_event", itemId(messageId, index), EventValidation.recoverAuditId(node), "properties.log: " + problem));
             return;
         }
         Event event = Event.of((ObjectNode) node);
@@ -197,6 +198,11 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         }
         Matcher m = CLUSTER.matcher(resourceId);
         return m.find() ? m.group(1) : null;
+    }
+
+    /** The id of one record in a message, for its error; built only when there is one. */
+    private static String itemId(String messageId, int index) {
+        return messageId + "#" + index;
     }
 
     /** The records of one message nearly always share one resourceId: match it once. */
