@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.messaging.eventhubs.models.EventPosition;
-import io.auditbridge.aks.AzuriteExtension.Azurite;
 import io.auditbridge.core.cli.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-@ExtendWith(AzuriteExtension.class)
 class AksCommandConfigTest {
     private static final String CS = "Endpoint=sb://aks-audit.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=c2VjcmV0";
 
@@ -81,21 +76,6 @@ class AksCommandConfigTest {
                 .isEqualTo(EventPosition.fromEnqueuedTime(Instant.parse("2026-11-29T06:00:00Z")));
         assertThatThrownBy(() -> StartPosition.parse("--start-position", "yesterday", clock))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--start-position");
-    }
-
-    @Test
-    void theCheckpointContainerMustExistAndIsOpenedFromAStorageConnectionString(Azurite azurite) throws Exception {
-        String name = "ckpt-" + UUID.randomUUID();
-        Map<String, String> env = Map.of(CheckpointContainerOptions.CONNECTION_STRING_ENV, azurite.connectionString());
-        CheckpointContainerOptions o = parse(new CheckpointContainerOptions(), "--checkpoint-container", name);
-
-        assertThatThrownBy(() -> o.store(env::get, Duration.ofSeconds(30))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("--checkpoint-container").hasMessageContaining("does not exist")
-                .hasMessageNotContaining("AccountKey");
-
-        o.container(env::get).create().block(Duration.ofSeconds(30));
-        assertThat(o.store(env::get, Duration.ofSeconds(30)).listCheckpoints("ns", "hub", "auditbridge").collectList()
-                .block(Duration.ofSeconds(30))).isEmpty();
     }
 
     @Test
