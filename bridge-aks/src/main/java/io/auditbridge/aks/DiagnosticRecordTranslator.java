@@ -1,0 +1,227 @@
+package io.auditbridge.aks;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditbridge.core.Event;
+import io.auditbridge.core.EventJson;
+import io.auditbridge.core.EventValidation;
+import io.auditbridge.core.JsonErrors;
+import io.auditbridge.core.RecordError;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Translation;
+import io.auditbridge.core.Translator;
+import java.io.IOException;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Translates one Event Hubs message body written by AKS Diagnostic Settings, {@code {"records":[…]}}.
+ *
+ * <p>Records of the selected categories carry the audit Event as a JSON string in {@code properties.log};
+ * it is parsed, validated and forwarded unchanged apart from two annotations added when absent:
+ * {@code auditbridge.io/source=aks} and {@code cluster_name} (from the record's {@code resourceId}).
+ * Records of other categories (klog text from kube-apiserver, cluster-autoscaler…) are skipped and counted.
+ * A bad log (empty, cut at AKS's 16 KiB limit, not an Event) is a record error; the rest of the message
+ * goes on. A body that is not an envelope at all is one error carrying the body for the dead-letter file,
+ * so the partition moves past it instead of replaying it forever.
+ */
+public final class DiagnosticRecordTranslator implements Translator<byte[]> {
+    /** The Diagnostic Settings categories that carry audit Events. */
+    public static final Set<String> AUDIT_CATEGORIES = Set.of("kube-audit", "kube-audit-admin");
+    /** The annotation Falco reads {@code ka.cluster.name} from. */
+    public static final String ANNOTATION_CLUSTER = "cluster_name";
+
+    private static final Pattern CLUSTER = Pattern.compile("/managedclusters/([^/]+)", Pattern.CASE_INSENSITIVE);
+
+    private final Set<String> categories;
+
+    public DiagnosticRecordTranslator(Set<String> categories) {
+        if (categories.isEmpty()) {
+            throw new IllegalArgumentException("at least one category is needed");
+        }
+        this.categories = Set.copyOf(categories);
+    }
+
+    public DiagnosticRecordTranslator() {
+        this(AUDIT_CATEGORIES);
+    }
+
+    @Override
+    public Translation translate(SourceRecord<byte[]> message) {
+        // Streamed rather than read as a tree: the envelope is only a carrier, and this is the hot path.
+        Translation.Builder out = Translation.builder();
+        ClusterNames clusters = new ClusterNames();
+        try (JsonParser p = EventJson.MAPPER.createParser(message.payload())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return notEnvelope(message, "not a JSON object");
+            }
+            boolean sawRecords = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("records") && value == JsonToken.START_ARRAY) {
+                    sawRecords = true;
+                    int i = 0;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        translateRecord(readRecord(p), message.id(), i++, clusters, out);
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (!sawRecords) {
+                return notEnvelope(message, "no \"records\" array");
+            }
+        } catch (IOException e) {
+            // Broken JSON anywhere makes the whole body suspect: dead-letter all of it, forward none of it.
+            return notEnvelope(message, "malformed JSON: " + JsonErrors.describe(e));
+        }
+        return out.build();
+    }
+
+    /**
+     * The fields of one Diagnostic Settings record this translator uses; null fields were absent. {@code log} is
+     * the parsed properties.log ({@link JsonNode} or {@link LogProblem}) when the category was known to be
+     * selected before it, else its text, parsed later.
+     */
+    private record DiagnosticRecord(boolean isObject, String category, String resourceId, boolean logIsText, Object log) {}
+
+    /** Why a properties.log is not JSON. */
+    private record LogProblem(String code, String auditId, String detail) {}
+
+    private DiagnosticRecord readRecord(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return new DiagnosticRecord(false, null, null, false, null);
+        }
+        String category = null;
+        String resourceId = null;
+        Object log = null;
+        boolean logIsText = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("category") && value == JsonToken.VALUE_STRING) {
+                category = p.getText();
+            } else if (field.equals("resourceId") && value == JsonToken.VALUE_STRING) {
+                resourceId = p.getText();
+            } else if (field.equals("properties") && value == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String property = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if (property.equals("log") && v == JsonToken.VALUE_STRING) {
+                        logIsText = true;
+                        // AKS writes category first: parse the Event straight from the parser's buffer, no copies.
+                        log = category != null && categories.contains(category)
+                                ? parseLog(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())
+                                : p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new DiagnosticRecord(true, category, resourceId, logIsText, log);
+    }
+
+    /** The JSON value of a properties.log, or a {@link LogProblem}. */
+    private static Object parseLog(char[] text, int offset, int length) {
+        boolean blank = true;
+        for (int i = offset; i < offset + length && blank; i++) {
+            blank = Character.isWhitespace(text[i]);
+        }
+        if (blank) {
+            return new LogProblem("empty_log", null, "empty properties.log");
+        }
+        try (JsonParser p = EventJson.MAPPER.createParser(text, offset, length)) {
+            return EventJson.MAPPER.readTree(p);
+        } catch (JsonEOFException e) {
+            return new LogProblem("truncated", EventValidation.recoverAuditId(CharBuffer.wrap(text, offset, length)),
+                    "properties.log ends inside the JSON after " + length + " chars (AKS cuts logs at 16 KiB)");
+        } catch (IOException e) {
+            return new LogProblem("invalid_json", EventValidation.recoverAuditId(CharBuffer.wrap(text, offset, length)),
+                    "properties.log is not JSON: " + JsonErrors.describe(e));
+        }
+    }
+
+    private void translateRecord(DiagnosticRecord record, String messageId, int index, ClusterNames clusters,
+                                 Translation.Builder out) {
+        if (!record.isObject()) {
+            out.error(RecordError.of("not_record", itemId(messageId, index), null, "records element is not an object"));
+            return;
+        }
+        String category = record.category() == null ? "" : record.category();
+        if (!categories.contains(category)) {
+            // Bounded tag: the category itself comes from the input.
+            out.skip(category.isEmpty() ? "no_category" : "category_not_selected");
+            return;
+        }
+        if (!record.logIsText()) {
+            out.error(RecordError.of("no_log", itemId(messageId, index), null, category + " record without a properties.log string"));
+            return;
+        }
+        Object log = record.log() instanceof String text ? parseLog(text.toCharArray(), 0, text.length()) : record.log();
+        if (log instanceof LogProblem problem) {
+            out.error(RecordError.of(problem.code(), itemId(messageId, index), problem.auditId(), category + " record: " + problem.detail()));
+            return;
+        }
+        JsonNode node = (JsonNode) log;
+        String problem = EventValidation.problem(node);
+        if (problem != null) {
+            out.error(RecordError.of("not_event", itemId(messageId, index), EventValidation.recoverAuditId(node), "properties.log: " + problem));
+            return;
+        }
+        Event event = Event.of((ObjectNode) node);
+        String cluster = clusters.of(record.resourceId());
+        if (cluster != null) {
+            event.putAnnotationIfAbsent(ANNOTATION_CLUSTER, cluster);
+        }
+        event.putAnnotationIfAbsent(Event.ANNOTATION_SOURCE, "aks");
+        out.event(event);
+    }
+
+    /**
+     * The managed cluster's name from its ARM id ({@code /SUBSCRIPTIONS/…/MANAGEDCLUSTERS/NAME}), as written:
+     * Diagnostic Settings upper-case the whole id, and Azure names compare case-insensitively. Null when absent.
+     */
+    static String clusterName(String resourceId) {
+        if (resourceId == null) {
+            return null;
+        }
+        Matcher m = CLUSTER.matcher(resourceId);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The id of one record in a message, for its error; built only when there is one. */
+    private static String itemId(String messageId, int index) {
+        return messageId + "#" + index;
+    }
+
+    /** The records of one message nearly always share one resourceId: match it once. */
+    private static final class ClusterNames {
+        private String resourceId;
+        private String name;
+
+        String of(String id) {
+            if (id != null && !id.equals(resourceId)) {
+                resourceId = id;
+                name = clusterName(id);
+            }
+            return id == null ? null : name;
+        }
+    }
+
+    private static Translation notEnvelope(SourceRecord<byte[]> message, String why) {
+        return Translation.failed(new RecordError("not_envelope", message.id(), null,
+                "message body is not a Diagnostic Settings envelope: " + why,
+                new String(message.payload(), StandardCharsets.UTF_8)));
+    }
+}
