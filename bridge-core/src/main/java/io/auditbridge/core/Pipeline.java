@@ -143,7 +143,7 @@ public final class Pipeline<T> implements AutoCloseable {
             if (e.size() > maxEventBytes) {
                 writeDeadLetter(e, "event_too_large: " + e.size() + " bytes > " + maxEventBytes);
                 metrics.deadLettered("event_too_large", 1);
-            } else if (!dedupe.firstTime(e.dedupeKey())) {
+            } else if (isDuplicate(e)) {
                 metrics.deduped();
                 deduped++;
             } else {
@@ -184,6 +184,15 @@ public final class Pipeline<T> implements AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Dedupe on (auditID, stage). When failures are handed back to the caller, only delivered events are
+     * remembered: a copy arriving while the first is still in flight is sent too, because if the first then
+     * fails, the caller's retry would otherwise be the only copy and it would have been dropped.
+     */
+    private boolean isDuplicate(Event e) {
+        return onGiveUp == OnGiveUp.FAIL_SUBMISSION ? dedupe.contains(e.dedupeKey()) : !dedupe.firstTime(e.dedupeKey());
     }
 
     /** Sends whatever is buffered without waiting for the batch to fill or age. */
@@ -295,6 +304,9 @@ public final class Pipeline<T> implements AutoCloseable {
 
     private void acknowledge(List<PendingEvent> part) {
         for (PendingEvent p : part) {
+            if (onGiveUp == OnGiveUp.FAIL_SUBMISSION) {
+                dedupe.firstTime(p.event().dedupeKey());
+            }
             finish(p);
         }
         metrics.eventsOut(part.size());

@@ -31,7 +31,7 @@ class PipelineTest {
     private final ManualClock clock = new ManualClock(1_800_000_000_000L);
 
     /** Answers from a script (then Delivered), remembering what it was given. */
-    static final class ScriptedSink implements Sink {
+    static class ScriptedSink implements Sink {
         final ArrayDeque<DeliveryResult> script = new ArrayDeque<>();
         final List<List<String>> batches = new ArrayList<>();
 
@@ -157,6 +157,43 @@ class PipelineTest {
             assertThat(again.deduped()).isZero();
         }
         assertThat(Files.exists(dir.resolve("dead.ndjson"))).isFalse();
+    }
+
+    @Test
+    void inFailSubmissionModeACopyOfAnInFlightEventIsSentNotDroppedButADeliveredOneIsDeduped() throws Exception {
+        java.util.concurrent.CountDownLatch copySubmitted = new java.util.concurrent.CountDownLatch(1);
+        ScriptedSink sink = new ScriptedSink() {
+            @Override
+            public DeliveryResult deliver(List<Event> events) {
+                try {
+                    copySubmitted.await(); // keep the first copy in flight until the second was submitted
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.deliver(events);
+            }
+        };
+        sink.script.add(DeliveryResult.retry("HTTP 503"));
+        try (Pipeline<byte[]> p = builder(sink, new MemoryCheckpointStore())
+                .onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION)
+                .batchLimits(new BatchLimits(1, 10 * 1024 * 1024, Duration.ofHours(1), 64 * 1024)) // one event per batch
+                .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofSeconds(1))
+                        .maxRetryDuration(Duration.ofMillis(500)).random(() -> 0.99).build())
+                .build()) {
+            p.start();
+            Submission first = p.submit(ListSource.records(1, 1));
+            Submission retryWhileInFlight = p.submit(ListSource.records(1, 1)); // the caller retried before the first failed
+            copySubmitted.countDown();
+            p.drain(Duration.ofMinutes(1));
+            assertThatThrownBy(() -> first.done().get()).hasCauseInstanceOf(DeliveryFailedException.class);
+            retryWhileInFlight.done().get();
+            assertThat(retryWhileInFlight.deduped()).isZero();
+            assertThat(sink.delivered()).containsExactly(SampleEvents.auditId(1), SampleEvents.auditId(1));
+            Submission late = p.submit(ListSource.records(1, 1));
+            p.drain(Duration.ofMinutes(1));
+            late.done().get();
+            assertThat(late.deduped()).isEqualTo(1);
+        }
     }
 
     @Test

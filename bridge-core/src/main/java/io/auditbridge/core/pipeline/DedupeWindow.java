@@ -33,6 +33,11 @@ public final class DedupeWindow {
         return seen.put(key, Boolean.TRUE) == null;
     }
 
+    /** Whether {@code key} is remembered, without recording it. */
+    public synchronized boolean contains(String key) {
+        return key != null && capacity > 0 && seen.containsKey(key);
+    }
+
     /** Forgets {@code key}, so a later copy is delivered (used when the first copy's delivery failed). */
     public synchronized void forget(String key) {
         if (key != null) {
