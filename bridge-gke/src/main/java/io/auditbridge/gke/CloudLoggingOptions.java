@@ -6,6 +6,8 @@ import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.logging.v2.LoggingClient;
 import com.google.cloud.logging.v2.LoggingSettings;
+import com.google.logging.v2.LogEntry;
+import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.Durations;
 import io.grpc.ManagedChannelBuilder;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,5 +134,22 @@ final class CloudLoggingOptions {
         } catch (IOException e) {
             throw new ConfigException("--credentials-file", "no usable Google credentials: " + e.getMessage());
         }
+    }
+
+    /**
+     * Polls into {@code runtime} until the source is exhausted or the process stops: the source gets this
+     * client and the runtime's metrics; the runtime is closed when the source cannot even be built.
+     */
+    int poll(BridgeRuntime<LogEntry> runtime, LogEntryTranslator translator, AuditLogFilter filter,
+             CloudLoggingSource.Settings settings, Clock clock, Duration drainTimeout) throws Exception {
+        CloudLoggingSource source;
+        try {
+            GkeMetrics.register(runtime.metrics(), translator);
+            source = new CloudLoggingSource(client(), filter, settings, clock, runtime.metrics());
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+        return runtime.runPolling(source, settings.pollInterval(), drainTimeout);
     }
 }

@@ -55,17 +55,8 @@ final class GkeBackfillCommand implements Callable<Integer> {
         LogEntryTranslator translator = new LogEntryTranslator();
         BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.create("gke", translator, sink, null,
                 pipelineOptions, null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
-        CloudLoggingSource source;
-        try {
-            GkeMetrics.register(runtime.metrics(), translator);
-            source = new CloudLoggingSource(logging.client(), filter, new CloudLoggingSource.Settings(Duration.ZERO,
-                    Duration.ZERO, Duration.ofSeconds(1), logging.pageSize, logging.readsPerMinute, since, until),
-                    clock, runtime.metrics());
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
-        int code = runtime.runPolling(source, Duration.ofSeconds(1), drainTimeout);
+        int code = logging.poll(runtime, translator, filter, new CloudLoggingSource.Settings(Duration.ZERO, Duration.ZERO,
+                Duration.ofSeconds(1), logging.pageSize, logging.readsPerMinute, since, until), clock, drainTimeout);
         PipelineMetrics m = runtime.metrics();
         spec.commandLine().getErr().printf("gke backfill %s .. %s: %.0f requests, %.0f events delivered, %.0f skipped, %.0f record errors, %.0f deduplicated, %.0f dead-lettered%n",
                 since, until, m.count("auditbridge.gke.read_requests"), m.count("auditbridge.events.out"),

@@ -63,15 +63,7 @@ final class GkeRunCommand implements Callable<Integer> {
         LogEntryTranslator translator = new LogEntryTranslator();
         BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.create("gke", translator, sink, null,
                 pipelineOptions, ops, checkpoint.store(), Pipeline.OnGiveUp.DEAD_LETTER);
-        CloudLoggingSource source;
-        try {
-            GkeMetrics.register(runtime.metrics(), translator);
-            source = new CloudLoggingSource(logging.client(), filter, new CloudLoggingSource.Settings(lag, overlap,
-                    pollInterval, logging.pageSize, logging.readsPerMinute, null, null), Clock.systemUTC(), runtime.metrics());
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
-        return runtime.runPolling(source, pollInterval, drainTimeout);
+        return logging.poll(runtime, translator, filter, new CloudLoggingSource.Settings(lag, overlap, pollInterval,
+                logging.pageSize, logging.readsPerMinute, null, null), Clock.systemUTC(), drainTimeout);
     }
 }
