@@ -9,6 +9,7 @@ import com.google.logging.v2.LogEntry;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.TransientSourceException;
+import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
@@ -216,7 +217,8 @@ public final class CloudLoggingSource implements Source<LogEntry> {
                         pageToken = null;
                         throw new TransientSourceException("page token refused, restarting the window: " + e.getMessage(), e);
                     }
-                    throw e;
+                    // A filter Cloud Logging refuses will never work: stop with the reason.
+                    throw new ConfigException("--extra-filter", "Cloud Logging refused the request: " + e.getMessage());
                 }
                 default -> // PERMISSION_DENIED, UNAUTHENTICATED, NOT_FOUND: fixable outside, so keep trying and stay unready.
                         throw new TransientSourceException("Cloud Logging " + code + " for " + partition

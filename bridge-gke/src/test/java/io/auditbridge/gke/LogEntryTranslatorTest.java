@@ -204,6 +204,27 @@ class LogEntryTranslatorTest {
     }
 
     @Test
+    void unparseableShapesAreLoggedOncePerShape() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LogEntryTranslator.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            com.google.logging.v2.LogEntry version = Fixtures.entry("unparseable");
+            com.google.logging.v2.LogEntry healthz = version.toBuilder().setProtoPayload(com.google.protobuf.Any.pack(
+                    unpack(version).toBuilder().setResourceName("healthz/etcd").build())).build();
+            for (com.google.logging.v2.LogEntry e : List.of(version, version, healthz, version, healthz)) {
+                assertThat(translator.translate(new SourceRecord<>("gke", null, "r", e)).events()).hasSize(1);
+            }
+            assertThat(appender.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .hasSize(2).allSatisfy(m -> assertThat(m).startsWith("resource name of an unknown shape"));
+            assertThat(translator.unparsedResourceNames()).isEqualTo(5);
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+
+    @Test
     void delegationIsImpersonation() {
         Event e = only("impersonated");
         assertThat(e.json().at("/user/username").asText()).isEqualTo("bob@example.com");
