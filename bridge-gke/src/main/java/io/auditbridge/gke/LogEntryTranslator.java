@@ -161,7 +161,7 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         if (streaming) {
             missing.add("requestURI.query"); // GKE drops ?command=…&container=… (exec, attach) and ?ports=…
         }
-        return Translation.builder().addAll(stages(e, entry, streaming, missing)).build();
+        return stages(e, entry, streaming, missing);
     }
 
     private static Translation stages(ObjectNode e, LogEntry entry, boolean streaming, List<String> missing) {
