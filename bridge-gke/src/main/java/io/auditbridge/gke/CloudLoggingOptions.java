@@ -23,21 +23,25 @@ import picocli.CommandLine.Option;
 
 /** Which project and clusters to read, how, and with which identity: shared by {@code run} and {@code backfill}. */
 final class CloudLoggingOptions {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CloudLoggingOptions.class);
+
     @Option(names = "--project", paramLabel = "ID",
             description = "GCP project whose Cloud Logging holds the audit entries; default: the metadata server's. Env: AUDITBRIDGE_PROJECT.")
     String project;
 
     @Option(names = "--cluster", paramLabel = "NAME", split = ",",
-            description = "Only these clusters (resource.labels.cluster_name); default: every cluster of the project. Env: AUDITBRIDGE_CLUSTER.")
+            description = "Only these clusters (resource.labels.cluster_name); default: the cluster the metadata server names, "
+                    + "else (or with --all-clusters) every cluster of the project. Env: AUDITBRIDGE_CLUSTER.")
     List<String> clusters = new ArrayList<>();
 
     @Option(names = "--location", paramLabel = "LOCATION", split = ",",
             description = "Only clusters in these locations (resource.labels.location). Env: AUDITBRIDGE_LOCATION.")
     List<String> locations = new ArrayList<>();
 
-    @Option(names = "--cluster-from-metadata",
-            description = "Filter on the cluster this pod runs in, asked from the metadata server (when --cluster is absent).")
-    boolean clusterFromMetadata;
+    @Option(names = "--all-clusters",
+            description = "Read every cluster of the project even when running inside one (without --cluster the bridge "
+                    + "otherwise reads only the cluster the metadata server names). Env: AUDITBRIDGE_ALL_CLUSTERS.")
+    boolean allClusters;
 
     @Option(names = "--data-access",
             description = "Also read the data_access log (get/list/watch; must be enabled for the project, billed). Env: AUDITBRIDGE_DATA_ACCESS.")
@@ -81,12 +85,10 @@ final class CloudLoggingOptions {
             }
         }
         List<String> cl = clusters;
-        if (cl.isEmpty() && clusterFromMetadata) {
+        if (cl.isEmpty() && !allClusters) {
             String c = metadata.clusterName();
-            if (c == null) {
-                throw new ConfigException("--cluster-from-metadata", "the metadata server named no cluster; set --cluster");
-            }
-            cl = List.of(c);
+            cl = c == null ? List.of() : List.of(c);
+            log.info("no --cluster: reading {}", c == null ? "every cluster of the project (not running on GKE)" : "cluster " + c + " (from the metadata server)");
         }
         if (pageSize < 1 || pageSize > 1000) {
             throw new ConfigException("--page-size", "must be 1..1000: " + pageSize);

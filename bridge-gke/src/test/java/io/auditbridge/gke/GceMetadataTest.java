@@ -42,7 +42,6 @@ class GceMetadataTest {
         CloudLoggingOptions o = new CloudLoggingOptions();
         o.pageSize = 1000;
         o.readsPerMinute = 60;
-        o.clusterFromMetadata = true;
 
         AuditLogFilter f = o.filter(client());
 
@@ -54,10 +53,33 @@ class GceMetadataTest {
     void flagsWinOverTheMetadataServer() {
         CloudLoggingOptions o = new CloudLoggingOptions();
         o.project = "flag-project";
+        o.clusters = java.util.List.of("c1", "c2");
         o.pageSize = 1000;
         o.readsPerMinute = 60;
-        assertThat(o.filter(client()).project()).isEqualTo("flag-project");
+        AuditLogFilter f = o.filter(client());
+        assertThat(f.project()).isEqualTo("flag-project");
+        assertThat(f.clusters()).containsExactly("c1", "c2");
         assertThat(metadata.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void allClustersServesTheWholeProjectWithoutAsking() {
+        CloudLoggingOptions o = new CloudLoggingOptions();
+        o.project = "flag-project";
+        o.allClusters = true;
+        o.pageSize = 1000;
+        o.readsPerMinute = 60;
+        assertThat(o.filter(client()).clusters()).isEmpty();
+        assertThat(metadata.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void outsideGkeWithoutClusterFlagEveryClusterIsRead() {
+        CloudLoggingOptions o = new CloudLoggingOptions();
+        o.project = "flag-project";
+        o.pageSize = 1000;
+        o.readsPerMinute = 60;
+        assertThat(o.filter(client()).clusters()).isEmpty(); // the metadata server (WireMock, no stub) names none
     }
 
     @Test

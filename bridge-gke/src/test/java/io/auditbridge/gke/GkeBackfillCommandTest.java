@@ -86,7 +86,7 @@ class GkeBackfillCommandTest {
         StringWriter err = new StringWriter();
         CommandLine cl = BridgeCli.commandLine(new GkeBridge());
         cl.setErr(new PrintWriter(err));
-        int code = cl.execute("backfill", "--project", "p", "--since", "2026-11-29T00:00:00Z", "--page-size", "5000",
+        int code = cl.execute("backfill", "--project", "p", "--all-clusters", "--since", "2026-11-29T00:00:00Z", "--page-size", "5000",
                 "--sink", "console", "--dead-letter-file", dir.resolve("dl.ndjson").toString());
         assertThat(code).isEqualTo(BridgeCli.EXIT_CONFIG);
         assertThat(err.toString().strip()).isEqualTo("error: --page-size: must be 1..1000: 5000");
