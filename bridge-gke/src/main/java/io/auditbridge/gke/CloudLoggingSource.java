@@ -52,7 +52,7 @@ public final class CloudLoggingSource implements Source<LogEntry> {
     private final Counter budgetWaits;
     private final Counter duplicates;
 
-    /** (timestamp → insertIds) handed on in the overlap window; older keys are pruned. */
+    /** (timestamp → insertIds) handed on since cursor − overlap; older keys are pruned as the cursor moves. */
     private final TreeMap<Instant, Set<String>> seen = new TreeMap<>();
     private Cursor cursor;
     /** Where the next window starts: the cursor (or the last window's end) minus the overlap. */
@@ -159,7 +159,8 @@ public final class CloudLoggingSource implements Source<LogEntry> {
             if (backfillDone) {
                 return false;
             }
-            from = settings.backfillSince();
+            // After a refused page token the range is read again from the cursor, not from its start.
+            from = cursor.timestamp();
             to = settings.backfillUntil();
         } else {
             Instant now = clock.instant();
@@ -172,7 +173,6 @@ public final class CloudLoggingSource implements Source<LogEntry> {
                 return false;
             }
             lastWindowStart = now;
-            seen.headMap(from).clear();
         }
         windowFilter = filter.between(from, to);
         windowTo = to;
@@ -239,13 +239,24 @@ public final class CloudLoggingSource implements Source<LogEntry> {
             duplicates.increment();
             return;
         }
+        Instant before = cursor.timestamp();
         cursor = cursor.after(id, ts);
+        if (cursor.timestamp().isAfter(before)) {
+            // Pages come oldest first and the next window starts no earlier than cursor − overlap: older keys
+            // cannot come again, and a days-long window or backfill must not keep them all.
+            seen.headMap(cursor.timestamp().minus(settings.overlap())).clear();
+        }
         out.add(new SourceRecord<>(partition, cursor.encode(), id, e));
     }
 
     /** Records entries as handed on; false when the (only) one was already. */
     private boolean remember(Instant ts, Set<String> ids) {
         return seen.computeIfAbsent(ts, k -> new HashSet<>()).addAll(ids);
+    }
+
+    /** How many (insertId, timestamp) keys are kept for dedupe: bounded by the entries of one overlap. */
+    int rememberedKeys() {
+        return seen.values().stream().mapToInt(Set::size).sum();
     }
 
     @Override

@@ -183,6 +183,32 @@ class CloudLoggingSourceTest {
         List<String> expected = new ArrayList<>(List.of("c"));
         expected.addAll(later);
         assertThat(got).as("a and b were committed; c shares their timestamp but was not").isEqualTo(expected);
+        assertThat(restarted.rememberedKeys()).as("dedupe keys older than cursor − overlap are dropped").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void backfillReadsAgainFromTheCursorWhenAPageTokenIsRefused() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            fake.ingest(FakeCloudLogging.auditEntry("b" + i, at("01:00:00").plusSeconds(i)));
+        }
+        CloudLoggingSource s = new CloudLoggingSource(loopback(fake).client(),
+                new AuditLogFilter("demo-project", false, List.of(), List.of(), null),
+                new CloudLoggingSource.Settings(Duration.ZERO, Duration.ZERO, POLL, 2, 60, at("00:00:00"), at("02:00:00")), clock, metrics);
+        sources.add(s);
+        s.start(Map.of());
+        List<String> got = new ArrayList<>(ids(s.poll()));
+        fake.failNext(1, Status.INVALID_ARGUMENT.withDescription("page token expired"));
+        assertThatThrownBy(s::poll).isInstanceOf(TransientSourceException.class).hasMessageContaining("page token refused");
+
+        List<SourceRecord<LogEntry>> page;
+        while ((page = s.poll()) != null) {
+            got.addAll(ids(page));
+        }
+
+        assertThat(got).containsExactly("b0", "b1", "b2", "b3", "b4");
+        assertThat(fake.requests().get(2).getFilter()).endsWith("timestamp>=\"2026-11-30T01:00:01Z\" AND timestamp<=\"2026-11-30T02:00:00Z\"");
+        assertThat(fake.requests().get(2).getPageToken()).isEmpty();
+        assertThat(metrics.count("auditbridge.gke.duplicates")).isEqualTo(1);
     }
 
     @Test
