@@ -91,4 +91,16 @@ class GkeBackfillCommandTest {
         assertThat(code).isEqualTo(BridgeCli.EXIT_CONFIG);
         assertThat(err.toString().strip()).isEqualTo("error: --page-size: must be 1..1000: 5000");
     }
+
+    @Test
+    void runRefusesABadReadBudgetBeforeStartingAnything() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = BridgeCli.commandLine(new GkeBridge());
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("run", "--project", "p", "--all-clusters", "--reads-per-minute", "0", "--sink", "console",
+                "--checkpoint-file", dir.resolve("cp.json").toString(), "--metrics-port", "-1");
+        assertThat(code).isEqualTo(BridgeCli.EXIT_CONFIG);
+        assertThat(err.toString().strip()).isEqualTo("error: --reads-per-minute: must be >= 1: 0");
+        assertThat(logging.requests()).isEmpty();
+    }
 }
