@@ -167,7 +167,9 @@ public final class CloudLoggingSource implements Source<LogEntry> {
             if (lastWindowStart != null && now.isBefore(lastWindowStart.plus(settings.pollInterval()))) {
                 return false;
             }
-            from = nextFrom;
+            // Never earlier than the dedupe keys reach (a window restarted after a refused page token).
+            Instant dedupeFloor = cursor.timestamp().minus(settings.overlap());
+            from = nextFrom.isBefore(dedupeFloor) ? dedupeFloor : nextFrom;
             to = now.minus(settings.lag());
             if (!to.isAfter(from)) {
                 return false;

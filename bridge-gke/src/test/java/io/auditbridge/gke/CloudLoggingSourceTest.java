@@ -187,6 +187,27 @@ class CloudLoggingSourceTest {
     }
 
     @Test
+    void aWindowRestartedAfterARefusedPageTokenStartsWhereDedupeStillReaches() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            fake.ingest(FakeCloudLogging.auditEntry("w" + i, at("01:00:00").plusSeconds(60L * i)));
+        }
+        String committed = new Cursor(at("00:59:00"), java.util.Set.of()).encode();
+        CloudLoggingSource s = source(new AuditLogFilter("demo-project", false, List.of(), List.of(), null), 2, 60,
+                Map.of("projects/demo-project", committed));
+        List<String> got = new ArrayList<>(ids(s.poll()));
+        fake.failNext(1, Status.INVALID_ARGUMENT.withDescription("page token expired"));
+        assertThatThrownBy(s::poll).isInstanceOf(TransientSourceException.class);
+        clock.advance(POLL);
+        List<SourceRecord<LogEntry>> page;
+        while (!(page = s.poll()).isEmpty()) {
+            got.addAll(ids(page));
+        }
+
+        assertThat(got).containsExactly("w0", "w1", "w2", "w3", "w4", "w5");
+        assertThat(fake.requests().get(2).getFilter()).contains("timestamp>=\"2026-11-30T01:00:45Z\"");
+    }
+
+    @Test
     void backfillReadsAgainFromTheCursorWhenAPageTokenIsRefused() throws Exception {
         for (int i = 0; i < 5; i++) {
             fake.ingest(FakeCloudLogging.auditEntry("b" + i, at("01:00:00").plusSeconds(i)));
