@@ -7,6 +7,7 @@ import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Submission;
 import io.auditbridge.core.cli.BridgeCli;
+import io.auditbridge.core.cli.Durations;
 import io.auditbridge.core.cli.PipelineOptions;
 import io.auditbridge.core.cli.SinkOptions;
 import io.auditbridge.core.ops.PipelineMetrics;
@@ -46,7 +47,7 @@ public final class GkeAuditFunction implements CloudEventsFunction {
 
     /** The Functions Framework's constructor: the instance-wide pipeline, built from the environment once. */
     public GkeAuditFunction() {
-        this(sharedPipeline(), DEFAULT_MAX_RETRY.plusSeconds(30));
+        this(sharedPipeline(), retryBudget().plusSeconds(30));
     }
 
     /** @param maxWait how long one invocation waits for its delivery before failing (retry budget + a margin) */
@@ -97,6 +98,12 @@ public final class GkeAuditFunction implements CloudEventsFunction {
 
         @Mixin
         PipelineOptions pipelineOptions;
+    }
+
+    /** How long delivery of one message is retried: AUDITBRIDGE_MAX_RETRY_DURATION, else 30s. */
+    private static Duration retryBudget() {
+        String v = System.getenv(BridgeCli.envName("--max-retry-duration"));
+        return v == null || v.isBlank() ? DEFAULT_MAX_RETRY : Durations.parse(v);
     }
 
     static Pipeline<byte[]> fromEnvironment() {
