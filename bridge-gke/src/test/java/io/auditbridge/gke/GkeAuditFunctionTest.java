@@ -157,4 +157,12 @@ class GkeAuditFunctionTest {
         assertThat(pipeline.metrics().count("auditbridge.events.skipped")).isEqualTo(1);
         assertThat(pipeline.metrics().count("auditbridge.records.errored")).isEqualTo(1);
     }
+
+    @Test
+    void withoutASinkInTheEnvironmentTheFunctionRefusesToStartNamingTheVariable() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AUDITBRIDGE_SINK") == null, "AUDITBRIDGE_SINK is set here");
+        assertThatThrownBy(GkeAuditFunction::fromEnvironment)
+                .isInstanceOf(io.auditbridge.core.cli.ConfigException.class)
+                .hasMessageStartingWith("--sink: required");
+    }
 }
