@@ -71,8 +71,8 @@ final class CloudLoggingOptions {
             description = "Plaintext gRPC without credentials, for a local Cloud Logging fake.")
     boolean plaintext;
 
-    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.class,
-            description = "Timeout of one entries.list request (default ${DEFAULT-VALUE}).")
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "20s", converter = Durations.class,
+            description = "Timeout of one entries.list request; keep it below the pod's termination grace period (default ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
     /** The filter, asking the metadata server for what the flags left out. */
