@@ -19,11 +19,12 @@ import java.util.List;
  * Finds the LogEntries in the JSON forms they are saved or delivered in: one object, a JSON array as
  * {@code gcloud logging read --format=json} prints, NDJSON, a {@code {"entries":[…]}} API response, a Pub/Sub
  * push body {@code {"message":{"data":"<base64 LogEntry>"}}}, or a structured CloudEvent whose data is such
- * a message. Each LogEntry object is parsed with {@link JsonFormat} and a TypeRegistry holding AuditLog, so
- * its {@code protoPayload} Any resolves.
+ * a message. Each LogEntry object is read by {@link LogEntryTreeReader} when it holds only the fields GKE audit
+ * entries carry, else parsed with {@link JsonFormat} and a TypeRegistry holding AuditLog, so its
+ * {@code protoPayload} Any resolves; both give the same LogEntry.
  */
 final class LogEntryJson {
-    private static final JsonFormat.Parser PARSER = JsonFormat.parser()
+    static final JsonFormat.Parser PARSER = JsonFormat.parser()
             .usingTypeRegistry(TypeRegistry.newBuilder().add(AuditLog.getDescriptor()).build())
             .ignoringUnknownFields();
 
@@ -112,6 +113,10 @@ final class LogEntryJson {
             return v.has("insertId") || v.has("logName")
                     ? new Item(index, null, null, "not_audit_log", insertId)
                     : new Item(index, null, "not a LogEntry", null, null);
+        }
+        LogEntry fast = LogEntryTreeReader.read(v);
+        if (fast != null) {
+            return new Item(index, fast, null, null, insertId);
         }
         try {
             LogEntry.Builder b = LogEntry.newBuilder();
