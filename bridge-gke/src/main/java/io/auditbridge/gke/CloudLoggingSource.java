@@ -1,0 +1,273 @@
+package io.auditbridge.gke;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
+import com.google.cloud.logging.v2.LoggingClient;
+import com.google.logging.v2.ListLogEntriesRequest;
+import com.google.logging.v2.ListLogEntriesResponse;
+import com.google.logging.v2.LogEntry;
+import io.auditbridge.core.Source;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.TransientSourceException;
+import io.auditbridge.core.cli.ConfigException;
+import io.auditbridge.core.ops.PipelineMetrics;
+import io.micrometer.core.instrument.Counter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls Cloud Logging {@code entries.list} for GKE audit entries, oldest first, one page per request.
+ *
+ * <p>Each window is {@code [cursor − overlap, now − lag]}: the lag lets ingestion catch up (entries appear
+ * after their timestamp), the overlap re-reads the recent past for entries that arrived later still. Entries
+ * already handed on are recognised by (insertId, timestamp), never by insertId alone (an exec's first and
+ * last entries share it). Every record carries the {@link Cursor} after it as its position, which the
+ * pipeline commits only once the sink acknowledged it; a restart resumes there however long it was down.
+ *
+ * <p>In backfill mode the one window is {@code [since, until]} and the source is exhausted after it.
+ * Requests stay within a {@link ReadBudget}; RESOURCE_EXHAUSTED and UNAVAILABLE become
+ * {@link TransientSourceException}s the runner backs off on.
+ */
+public final class CloudLoggingSource implements Source<LogEntry> {
+    private static final Logger log = LoggerFactory.getLogger(CloudLoggingSource.class);
+
+    private final LoggingClient client;
+    private final AuditLogFilter filter;
+    private final Settings settings;
+    private final Clock clock;
+    private final ReadBudget budget;
+    private final String partition;
+    private final Counter requests;
+    private final Counter throttled;
+    private final Counter budgetWaits;
+    private final Counter duplicates;
+
+    /** (timestamp → insertIds) handed on since cursor − overlap; older keys are pruned as the cursor moves. */
+    private final TreeMap<Instant, Set<String>> seen = new TreeMap<>();
+    private Cursor cursor;
+    /** Where the next window starts: the cursor (or the last window's end) minus the overlap. */
+    private Instant nextFrom;
+    private String windowFilter;
+    private Instant windowTo;
+    private String pageToken;
+    private Instant lastWindowStart;
+    private boolean backfillDone;
+    private volatile boolean ready = true;
+
+    /**
+     * @param lag           how far behind now a window ends (ignored in backfill)
+     * @param overlap       how far before the cursor a window starts (ignored in backfill)
+     * @param pollInterval  the least time between two windows
+     * @param backfillSince non-null for backfill: the fixed window's start
+     * @param backfillUntil non-null for backfill: the fixed window's end
+     */
+    public record Settings(Duration lag, Duration overlap, Duration pollInterval, int pageSize, int readsPerMinute,
+                           Instant backfillSince, Instant backfillUntil) {
+        public Settings {
+            Objects.requireNonNull(lag, "lag");
+            Objects.requireNonNull(overlap, "overlap");
+            Objects.requireNonNull(pollInterval, "pollInterval");
+            if (pageSize < 1 || pageSize > 1000) {
+                throw new IllegalArgumentException("page size must be 1..1000: " + pageSize);
+            }
+            if ((backfillSince == null) != (backfillUntil == null)) {
+                throw new IllegalArgumentException("backfill needs both since and until");
+            }
+        }
+
+        boolean backfill() {
+            return backfillSince != null;
+        }
+    }
+
+    public CloudLoggingSource(LoggingClient client, AuditLogFilter filter, Settings settings, Clock clock,
+                              PipelineMetrics metrics) {
+        this.client = client;
+        this.filter = filter;
+        this.settings = settings;
+        this.clock = clock;
+        this.budget = new ReadBudget(settings.readsPerMinute(), clock);
+        this.partition = "projects/" + filter.project();
+        this.requests = metrics.counter("auditbridge.gke.read_requests", "entries.list requests sent");
+        this.throttled = metrics.counter("auditbridge.gke.throttled", "entries.list requests refused with RESOURCE_EXHAUSTED");
+        this.budgetWaits = metrics.counter("auditbridge.gke.read_budget_waits", "Polls that waited because the read budget was spent");
+        this.duplicates = metrics.counter("auditbridge.gke.duplicates", "Entries read again in the overlap and skipped");
+    }
+
+    /** The partition the positions are committed under: one per project. */
+    public String partition() {
+        return partition;
+    }
+
+    @Override
+    public void start(Map<String, String> committed) {
+        String position = committed.get(partition);
+        if (settings.backfill()) {
+            cursor = Cursor.at(settings.backfillSince());
+        } else if (position != null) {
+            cursor = Cursor.decode(position);
+            remember(cursor.timestamp(), cursor.insertIds());
+            nextFrom = cursor.timestamp().minus(settings.overlap());
+            log.info("resuming {} after {} ({} entries at that timestamp already sent)", partition,
+                    cursor.timestamp(), cursor.insertIds().size());
+        } else {
+            // A first start reads one overlap's worth of the past; older history is what backfill is for.
+            cursor = Cursor.at(clock.instant().minus(settings.lag()).minus(settings.overlap()));
+            nextFrom = cursor.timestamp();
+            log.info("no committed position for {}: starting at {}", partition, cursor.timestamp());
+        }
+    }
+
+    @Override
+    public List<SourceRecord<LogEntry>> poll() throws TransientSourceException {
+        List<SourceRecord<LogEntry>> out = new ArrayList<>();
+        do {
+            if (pageToken == null && !openWindow()) {
+                return backfillDone ? null : out;
+            }
+            if (!budget.tryAcquire()) {
+                budgetWaits.increment();
+                return out;
+            }
+            ListLogEntriesResponse page = fetch();
+            for (LogEntry e : page.getEntriesList()) {
+                accept(e, out);
+            }
+            pageToken = page.getNextPageToken().isEmpty() ? null : page.getNextPageToken();
+            if (pageToken == null) {
+                windowCompleted();
+            }
+        } while (out.isEmpty() && pageToken != null);
+        return out;
+    }
+
+    /** Starts the next window; false when there is none now (too early, empty range, or backfill done). */
+    private boolean openWindow() {
+        Instant from;
+        Instant to;
+        if (settings.backfill()) {
+            if (backfillDone) {
+                return false;
+            }
+            // After a refused page token the range is read again from the cursor, not from its start.
+            from = cursor.timestamp();
+            to = settings.backfillUntil();
+        } else {
+            Instant now = clock.instant();
+            if (lastWindowStart != null && now.isBefore(lastWindowStart.plus(settings.pollInterval()))) {
+                return false;
+            }
+            // Never earlier than the dedupe keys reach (a window restarted after a refused page token).
+            Instant dedupeFloor = cursor.timestamp().minus(settings.overlap());
+            from = nextFrom.isBefore(dedupeFloor) ? dedupeFloor : nextFrom;
+            to = now.minus(settings.lag());
+            if (!to.isAfter(from)) {
+                return false;
+            }
+            lastWindowStart = now;
+        }
+        windowFilter = filter.between(from, to);
+        windowTo = to;
+        return true;
+    }
+
+    private void windowCompleted() {
+        if (settings.backfill()) {
+            backfillDone = true;
+        } else {
+            nextFrom = windowTo.minus(settings.overlap());
+        }
+    }
+
+    private ListLogEntriesResponse fetch() throws TransientSourceException {
+        ListLogEntriesRequest.Builder req = ListLogEntriesRequest.newBuilder()
+                .addResourceNames(partition)
+                .setFilter(windowFilter)
+                .setOrderBy("timestamp asc")
+                .setPageSize(settings.pageSize());
+        if (pageToken != null) {
+            req.setPageToken(pageToken);
+        }
+        requests.increment();
+        try {
+            ListLogEntriesResponse page = client.listLogEntriesCallable().call(req.build());
+            ready = true;
+            return page;
+        } catch (ApiException e) {
+            ready = false;
+            StatusCode.Code code = e.getStatusCode().getCode();
+            switch (code) {
+                case RESOURCE_EXHAUSTED -> {
+                    throttled.increment();
+                    throw new TransientSourceException("Cloud Logging read quota exhausted (RESOURCE_EXHAUSTED): " + quotaHint(e), e);
+                }
+                case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, ABORTED, UNKNOWN, CANCELLED ->
+                        throw new TransientSourceException("Cloud Logging " + code + ": " + e.getMessage(), e);
+                case INVALID_ARGUMENT -> {
+                    if (pageToken != null) {
+                        // Page tokens expire (24 h); read the window again from its start, dedupe covers the overlap.
+                        pageToken = null;
+                        throw new TransientSourceException("page token refused, restarting the window: " + e.getMessage(), e);
+                    }
+                    // A filter Cloud Logging refuses will never work: stop with the reason.
+                    throw new ConfigException("--extra-filter", "Cloud Logging refused the request: " + e.getMessage());
+                }
+                default -> // PERMISSION_DENIED, UNAUTHENTICATED, NOT_FOUND: fixable outside, so keep trying and stay unready.
+                        throw new TransientSourceException("Cloud Logging " + code + " for " + partition
+                                + " (needs roles/logging.viewer, and roles/logging.privateLogViewer for data_access): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String quotaHint(ApiException e) {
+        String m = e.getMessage();
+        return m == null ? "" : m.length() > 200 ? m.substring(0, 200) : m;
+    }
+
+    private void accept(LogEntry e, List<SourceRecord<LogEntry>> out) {
+        Instant ts = Instant.ofEpochSecond(e.getTimestamp().getSeconds(), e.getTimestamp().getNanos());
+        String id = e.getInsertId();
+        if (!remember(ts, Set.of(id))) {
+            duplicates.increment();
+            return;
+        }
+        Instant before = cursor.timestamp();
+        cursor = cursor.after(id, ts);
+        if (cursor.timestamp().isAfter(before)) {
+            // Pages come oldest first and the next window starts no earlier than cursor − overlap: older keys
+            // cannot come again, and a days-long window or backfill must not keep them all.
+            seen.headMap(cursor.timestamp().minus(settings.overlap())).clear();
+        }
+        out.add(new SourceRecord<>(partition, cursor.encode(), id, e));
+    }
+
+    /** Records entries as handed on; false when the (only) one was already. */
+    private boolean remember(Instant ts, Set<String> ids) {
+        return seen.computeIfAbsent(ts, k -> new HashSet<>()).addAll(ids);
+    }
+
+    /** How many (insertId, timestamp) keys are kept for dedupe: bounded by the entries of one overlap. */
+    int rememberedKeys() {
+        return seen.values().stream().mapToInt(Set::size).sum();
+    }
+
+    @Override
+    public boolean isReady() {
+        return ready;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,138 @@
+package io.auditbridge.gke;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.google.cloud.audit.AuditLog;
+import com.google.logging.v2.LogEntry;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.util.JsonFormat;
+import io.auditbridge.core.EventJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Finds the LogEntries in the JSON forms they are saved or delivered in: one object, a JSON array as
+ * {@code gcloud logging read --format=json} prints, NDJSON, a {@code {"entries":[…]}} API response, a Pub/Sub
+ * push body {@code {"message":{"data":"<base64 LogEntry>"}}}, or a structured CloudEvent whose data is such
+ * a message. Each LogEntry object is read by {@link LogEntryTreeReader} when it holds only the fields GKE audit
+ * entries carry, else parsed with {@link JsonFormat} and a TypeRegistry holding AuditLog, so its
+ * {@code protoPayload} Any resolves; both give the same LogEntry.
+ */
+final class LogEntryJson {
+    static final JsonFormat.Parser PARSER = JsonFormat.parser()
+            .usingTypeRegistry(TypeRegistry.newBuilder().add(AuditLog.getDescriptor()).build())
+            .ignoringUnknownFields();
+
+    private LogEntryJson() {}
+
+    /** One LogEntry found in the input, or why an item is not one. Exactly one of entry/error/skip is set. */
+    record Item(int index, LogEntry entry, String error, String skip, String insertId) {}
+
+    /** The items of {@code content}, in order; never throws for bad content (bad items are reported). */
+    static List<Item> items(byte[] content) {
+        List<Item> out = new ArrayList<>();
+        for (JsonNode value : values(content, out)) {
+            collect(value, out, 0);
+        }
+        return out;
+    }
+
+    /** The top-level JSON values: one, or one per line (NDJSON); unparseable lines become error items. */
+    private static List<JsonNode> values(byte[] content, List<Item> errors) {
+        List<JsonNode> values = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = EventJson.MAPPER.readerFor(JsonNode.class).readValues(content)) {
+            while (it.hasNextValue()) {
+                values.add(it.nextValue());
+            }
+            return values;
+        } catch (IOException | RuntimeException wholeFailed) {
+            values.clear();
+        }
+        // Not one clean sequence of values: read line by line so one bad line does not hide the rest.
+        String[] lines = new String(content, StandardCharsets.UTF_8).split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            try {
+                values.add(EventJson.MAPPER.readTree(lines[i]));
+            } catch (JsonProcessingException e) {
+                errors.add(new Item(errors.size(), null, "malformed JSON at line " + (i + 1), null, null));
+            }
+        }
+        return values;
+    }
+
+    private static final int MAX_NESTING = 3;
+
+    private static void collect(JsonNode v, List<Item> out, int depth) {
+        int index = out.size();
+        if (v.isArray()) {
+            v.forEach(element -> collect(element, out, depth));
+            return;
+        }
+        if (!v.isObject()) {
+            out.add(new Item(index, null, "not a LogEntry object", null, null));
+            return;
+        }
+        if (v.has("entries") && v.get("entries").isArray()) {
+            collect(v.get("entries"), out, depth);
+            return;
+        }
+        JsonNode message = v.has("specversion") ? v.path("data").path("message") : v.path("message");
+        if (message.isObject() && depth < MAX_NESTING) {
+            JsonNode data = message.get("data");
+            if (data == null || !data.isTextual()) {
+                out.add(new Item(index, null, "Pub/Sub message without data", null, null));
+                return;
+            }
+            byte[] decoded;
+            try {
+                decoded = Base64.getDecoder().decode(data.asText());
+                for (JsonNode inner : values(decoded, out)) {
+                    collect(inner, out, depth + 1);
+                }
+            } catch (IllegalArgumentException e) {
+                out.add(new Item(index, null, "Pub/Sub message data is not base64", null, null));
+            }
+            return;
+        }
+        out.add(entry(index, v));
+    }
+
+    private static Item entry(int index, JsonNode v) {
+        String insertId = v.path("insertId").asText(null);
+        JsonNode payload = v.get("protoPayload");
+        if (payload == null || !LogEntryTranslator.AUDIT_LOG_TYPE.equals(payload.path("@type").asText())) {
+            // Other payload types are not in the TypeRegistry; they are not ours anyway.
+            return v.has("insertId") || v.has("logName")
+                    ? new Item(index, null, null, "not_audit_log", insertId)
+                    : new Item(index, null, "not a LogEntry", null, null);
+        }
+        LogEntry fast = LogEntryTreeReader.read(v);
+        if (fast != null) {
+            return new Item(index, fast, null, null, insertId);
+        }
+        try {
+            LogEntry.Builder b = LogEntry.newBuilder();
+            PARSER.merge(EventJson.toString(v), b);
+            return new Item(index, b.build(), null, null, insertId);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            // The parser message can quote input; keep only its first clause.
+            return new Item(index, null, "invalid LogEntry: " + firstClause(e.getMessage()), null, insertId);
+        }
+    }
+
+    private static String firstClause(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int cut = message.indexOf(':');
+        return cut > 0 ? message.substring(0, Math.min(cut, 80)) : message.substring(0, Math.min(message.length(), 80));
+    }
+}
