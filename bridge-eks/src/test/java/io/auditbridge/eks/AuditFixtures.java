@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds inputs in the documented EKS / CloudWatch Logs formats for tests. */
@@ -36,7 +35,7 @@ final class AuditFixtures {
     }
 
     /** A decoded subscription DATA_MESSAGE for one stream. */
-    static String dataMessage(String stream, List<String[]> idAndMessage) {
+    static String dataMessage(String stream, String[]... idAndMessage) {
         ObjectNode root = EventJson.MAPPER.createObjectNode();
         root.put("messageType", "DATA_MESSAGE").put("owner", "111122223333").put("logGroup", LOG_GROUP)
                 .put("logStream", stream);

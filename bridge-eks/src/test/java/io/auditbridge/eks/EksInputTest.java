@@ -43,8 +43,8 @@ class EksInputTest {
 
     @Test
     void lambdaEventsSubscriptionPayloadsAndFirehoseRequestsAreUnwrapped() {
-        String payload = AuditFixtures.dataMessage(AUDIT_STREAM, List.of(new String[] {"id-1", auditLine("a-1")},
-                new String[] {"id-2", auditLine("a-2")}));
+        String payload = AuditFixtures.dataMessage(AUDIT_STREAM, new String[] {"id-1", auditLine("a-1")},
+                new String[] {"id-2", auditLine("a-2")});
 
         assertThat(decode("lambda.json", AuditFixtures.lambdaEvent(payload)))
                 .extracting(CloudWatchLogEvent::id).containsExactly("id-1", "id-2");
