@@ -148,34 +148,43 @@ public final class HttpReceiver implements AutoCloseable {
         static Outcome fail(int status, String reason) {
             return new Outcome(HandlerResponse.text(status, reason), reason);
         }
+
+        /**
+         * The request body was not (fully) read: the connection must not carry another request, and the client
+         * must be told so, or it would send its next request into the unread rest.
+         */
+        Outcome closing() {
+            return new Outcome(response.withHeader("Connection", "close"), failure);
+        }
     }
 
     private Outcome process(HttpExchange ex) {
         String path = ex.getRequestURI().getPath();
         if (!paths.contains(path)) {
-            return Outcome.fail(404, "not found");
+            return Outcome.fail(404, "not found").closing();
         }
         if (!ex.getRequestMethod().equals("POST")) {
             Outcome o = Outcome.fail(405, "method not allowed, use POST");
-            return new Outcome(o.response.withHeader("Allow", "POST"), o.failure);
+            return new Outcome(o.response.withHeader("Allow", "POST"), o.failure).closing();
         }
         if (!auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
             Outcome o = Outcome.fail(401, "unauthorized");
-            return new Outcome(o.response.withHeader("WWW-Authenticate", "Bearer realm=\"auditbridge\""), o.failure);
+            return new Outcome(o.response.withHeader("WWW-Authenticate", "Bearer realm=\"auditbridge\""), o.failure).closing();
         }
         String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
         try {
             decoder.checkDeclaredLength(ex.getRequestHeaders().getFirst("Content-Length"));
             decoder.checkEncoding(encoding);
         } catch (BodyDecoder.TooLargeException e) {
-            return Outcome.fail(413, e.getMessage());
+            drainOversized(ex);
+            return Outcome.fail(413, e.getMessage()).closing();
         } catch (BodyDecoder.UnsupportedEncodingException e) {
-            return Outcome.fail(415, e.getMessage());
+            return Outcome.fail(415, e.getMessage()).closing();
         } catch (BadRequestException e) {
-            return Outcome.fail(400, e.getMessage());
+            return Outcome.fail(400, e.getMessage()).closing();
         }
         if (!permits.tryAcquire()) {
-            return busy("too many concurrent requests (" + config.maxConcurrent() + ")");
+            return busy("too many concurrent requests (" + config.maxConcurrent() + ")").closing();
         }
         CompletableFuture<HandlerResponse> result = new CompletableFuture<>();
         // Started as a plain virtual thread so its finally always runs and always returns the permit.
@@ -192,20 +201,26 @@ public final class HttpReceiver implements AutoCloseable {
             return Outcome.ok(result.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
             worker.interrupt();
-            return busy("request timed out after " + config.requestTimeout().toMillis() + " ms");
+            return busy("request timed out after " + config.requestTimeout().toMillis() + " ms").closing();
         } catch (InterruptedException e) {
             worker.interrupt();
             Thread.currentThread().interrupt();
-            return busy("receiver shutting down");
+            return busy("receiver shutting down").closing();
         } catch (ExecutionException e) {
-            return failed(e.getCause());
+            Outcome o = failed(e.getCause());
+            return e.getCause() instanceof BodyDecoder.TooLargeException || e.getCause() instanceof IOException ? o.closing() : o;
         }
     }
 
     private HandlerResponse readAndHandle(HttpExchange ex, String path, String encoding) throws Exception {
         byte[] wire;
         try (InputStream in = ex.getRequestBody()) {
-            wire = decoder.readWire(in);
+            try {
+                wire = decoder.readWire(in);
+            } catch (BodyDecoder.TooLargeException e) {
+                drainOversized(ex);
+                throw e;
+            }
         }
         byte[] body = decoder.decode(wire, encoding);
         ReceivedRequest request = new ReceivedRequest(path, ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(),
@@ -223,6 +238,25 @@ public final class HttpReceiver implements AutoCloseable {
             // The message may quote the body or name internals: the client gets a fixed text, the log the type.
             default -> new Outcome(HandlerResponse.text(500, "internal error"), "handler failed: " + cause.getClass().getName());
         };
+    }
+
+    /**
+     * Reads and discards up to another wire limit of an oversized body, so a client that writes the whole body
+     * before reading (most do) sees the 413 instead of a broken pipe it would retry. Beyond that the
+     * connection is simply closed.
+     */
+    private void drainOversized(HttpExchange ex) {
+        byte[] sink = new byte[64 * 1024];
+        long left = config.maxBodyBytes();
+        try {
+            InputStream in = ex.getRequestBody();
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) != -1) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client went away; the 413 is still attempted
+        }
     }
 
     private Outcome busy(String reason) {

@@ -219,6 +219,22 @@ class HttpReceiverTest {
     }
 
     @Test
+    void aClientWritingAWholeOversizedBodySeesThe413AndTheNextRequestWorks() throws Exception {
+        // Larger than the JDK server's own 64 KiB drain: without draining, OkHttp would hit a broken pipe.
+        HttpReceiver r = start(loopback().maxBodyBytes(200 * 1024), echo);
+        for (int i = 0; i < 3; i++) {
+            try (Response tooBig = post(url(r), new byte[300 * 1024])) {
+                assertThat(tooBig.code()).isEqualTo(413);
+                assertThat(tooBig.header("Connection")).isEqualToIgnoringCase("close");
+            }
+            try (Response fine = post(url(r), utf8(BODY))) {
+                assertThat(fine.code()).isEqualTo(200);
+            }
+        }
+        assertThat(received).hasSize(3);
+    }
+
+    @Test
     void gzipBombIs413WithoutInflatingItAll() throws Exception {
         HttpReceiver r = start(loopback().maxBodyBytes(1024 * 1024).maxDecodedBytes(1024 * 1024), echo);
         // 64 MiB of zeros compress to ~64 KiB: small on the wire, far over the decoded limit.
