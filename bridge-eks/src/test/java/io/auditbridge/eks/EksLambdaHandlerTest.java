@@ -22,7 +22,7 @@ class EksLambdaHandlerTest {
     void start() {
         webhook.start();
         handler = new EksLambdaHandler("--sink", WebhookFake.url(webhook), "--cluster", "prod-eks-01",
-                "--retry-initial-backoff", "5ms", "--retry-max-backoff", "20ms", "--max-retry-duration", "300ms",
+                "--retry-initial-backoff", "5ms", "--retry-max-backoff", "20ms", "--max-retry-duration", "3s",
                 "--dead-letter-file", "/nonexistent/never-written.ndjson");
     }
 
