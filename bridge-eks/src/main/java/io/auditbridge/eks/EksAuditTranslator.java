@@ -8,6 +8,8 @@ import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translation;
 import io.auditbridge.core.Translator;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * EKS writes each audit Event to CloudWatch Logs as one compact JSON line, so translating is validating and
@@ -31,6 +33,7 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
 
     private final String clusterName;
     private final String streamPrefix;
+    private final AnnotationSplicer splicer;
 
     /** @param clusterName the cluster_name annotation value, or null/blank to add none */
     public EksAuditTranslator(String clusterName) {
@@ -40,6 +43,12 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
     public EksAuditTranslator(String clusterName, String streamPrefix) {
         this.clusterName = clusterName == null || clusterName.isBlank() ? null : clusterName.trim();
         this.streamPrefix = streamPrefix;
+        Map<String, String> added = new LinkedHashMap<>();
+        added.put(Event.ANNOTATION_SOURCE, PROVIDER);
+        if (this.clusterName != null) {
+            added.put(CLUSTER_NAME_ANNOTATION, this.clusterName);
+        }
+        this.splicer = new AnnotationSplicer(added);
     }
 
     @Override
@@ -65,7 +74,11 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
                     "log line truncated by CloudWatch Logs (" + message.length() + " chars); the Event cannot be parsed"));
         }
         Translation.Builder out = Translation.builder();
-        EventReader.read(message.getBytes(StandardCharsets.UTF_8), item -> {
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        // The annotations go into the text itself, so the Event keeps its exact bytes and is never re-serialized;
+        // annotate() below then finds them present (and adds them the general way when splicing was unsure).
+        byte[] spliced = splicer.splice(text);
+        EventReader.read(spliced != null ? spliced : text, item -> {
             if (item.isEvent()) {
                 out.event(annotate(item.event()));
             } else if (item.error().startsWith("malformed JSON")) {

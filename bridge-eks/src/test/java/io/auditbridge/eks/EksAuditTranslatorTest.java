@@ -35,6 +35,17 @@ class EksAuditTranslatorTest {
     }
 
     @Test
+    void keepsTheOriginalTextByteForByteWithTheAnnotationsAppended() {
+        String line = auditLine("b-1").replace("\"code\":200}", "\"code\":200,\"ratio\":1.50e0}");
+        Event e = translator.translate(logEvent(AUDIT_STREAM, "ev-1", line)).events().getFirst();
+
+        String expected = line.substring(0, line.length() - 2)
+                + ",\"auditbridge.io/source\":\"eks\",\"cluster_name\":\"prod-eks-01\"}}";
+        assertThat(new String(e.toJsonBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(e.annotation("cluster_name")).isEqualTo("prod-eks-01");
+    }
+
+    @Test
     void addsNoClusterNameWhenNoneIsConfiguredAndNeverOverwritesOne() throws Exception {
         String withCluster = auditLine("a-1").replace("\"annotations\":{", "\"annotations\":{\"cluster_name\":\"from-source\",");
         Event e = new EksAuditTranslator(null).translate(logEvent(AUDIT_STREAM, "ev-1", auditLine("a-2"))).events().getFirst();
