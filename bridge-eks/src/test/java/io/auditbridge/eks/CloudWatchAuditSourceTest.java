@@ -212,7 +212,7 @@ class CloudWatchAuditSourceTest {
                 ok(page(null, ev("e3", until.toEpochMilli() - 1, "a-3"))));
         CollectingSink sink = new CollectingSink();
         MemoryCheckpointStore checkpoints = new MemoryCheckpointStore();
-        Pipeline<CloudWatchLogEvent> pipeline = Pipeline.builder("eks", new EksAuditTranslator("prod-eks-01"), (io.auditbridge.core.Sink) sink)
+        Pipeline<CloudWatchLogEvent> pipeline = Pipeline.builder("eks", new EksAuditTranslator("prod-eks-01"), sink)
                 .metrics(metrics).checkpoints(checkpoints).deadLetters(new DeadLetterFile(tmp.resolve("dl.ndjson"), Clock.systemUTC()))
                 .build();
         CloudWatchAuditSource source = CloudWatchAuditSource.backfill(FakeCloudWatch.client(wm), SETTINGS, clock, limiter(),

@@ -110,7 +110,8 @@ class CloudWatchEndToEndTest {
                     clock.advance(d);
                     return true;
                 }), metrics);
-        SourceRunner<CloudWatchLogEvent>[] runner = new SourceRunner[1];
+        @SuppressWarnings("unchecked")
+        SourceRunner<CloudWatchLogEvent>[] runner = (SourceRunner<CloudWatchLogEvent>[]) new SourceRunner<?>[1];
         int[] waits = {0};
         Sleeper pollWait = d -> {
             int n = ++waits[0];

@@ -16,6 +16,9 @@ final class CollectingSink implements Sink {
         return DeliveryResult.DELIVERED;
     }
 
+    @Override
+    public void close() {}
+
     synchronized List<String> auditIds() {
         return events.stream().map(Event::auditId).toList();
     }
