@@ -396,6 +396,34 @@ class HttpReceiverTest {
     }
 
     @Test
+    void httpsAcceptsAPkcs1RsaKeyAsCertManagerAndTheServiceCaWriteIt() throws Exception {
+        okhttp3.tls.HeldCertificate server = new okhttp3.tls.HeldCertificate.Builder().rsa2048().commonName("localhost")
+                .addSubjectAlternativeName("localhost").build();
+        Path cert = Files.writeString(dir.resolve("rsa.crt"), server.certificatePem());
+        Path key = Files.writeString(dir.resolve("rsa.key"), server.privateKeyPkcs1Pem());
+        assertThat(Files.readString(key)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        HttpReceiver r = start(loopback().tls(cert, key, null), echo);
+        okhttp3.tls.HandshakeCertificates trust = new okhttp3.tls.HandshakeCertificates.Builder()
+                .addTrustedCertificate(server.certificate()).build();
+        OkHttpClient https = new OkHttpClient.Builder().sslSocketFactory(trust.sslSocketFactory(), trust.trustManager()).build();
+        try (Response ok = https.newCall(new Request.Builder().url("https://localhost:" + r.port() + "/in")
+                .post(RequestBody.create(utf8(BODY), JSON)).build()).execute()) {
+            assertThat(ok.code()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aKeyInAnUnknownFormatIsRejectedWithoutQuotingIt() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Path key = Files.writeString(dir.resolve("ec.key"), "-----BEGIN EC PRIVATE KEY-----\nTUlJQ0FBQQ==\n-----END EC PRIVATE KEY-----\n");
+        HttpReceiverConfig config = loopback().tls(pki.serverChainFile(), key, null).build();
+        assertThatThrownBy(() -> HttpReceiver.start(config, echo))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("tls key file:")
+                .hasMessageNotContaining("TUlJQ0FBQQ");
+    }
+
+    @Test
     void mtlsRejectsClientsWithoutATrustedCertificate() throws Exception {
         TestPki pki = TestPki.create(dir);
         HttpReceiver r = start(loopback().tls(pki.serverChainFile(), pki.serverKeyFile(), pki.clientCaFile()), echo);
