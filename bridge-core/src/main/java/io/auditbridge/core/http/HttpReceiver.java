@@ -46,6 +46,7 @@ public final class HttpReceiver implements AutoCloseable {
 
     private final HttpReceiverConfig config;
     private final RequestHandler handler;
+    private final ResponseObserver observer;
     private final RequestAuthenticator auth;
     private final BodyDecoder decoder;
     private final Semaphore permits;
@@ -53,9 +54,10 @@ public final class HttpReceiver implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    private HttpReceiver(HttpReceiverConfig config, RequestHandler handler) throws IOException {
+    private HttpReceiver(HttpReceiverConfig config, RequestHandler handler, ResponseObserver observer) throws IOException {
         this.config = config;
         this.handler = handler;
+        this.observer = observer;
         this.auth = RequestAuthenticator.from(config);
         this.decoder = new BodyDecoder(config.maxBodyBytes(), config.maxDecodedBytes());
         this.permits = new Semaphore(config.maxConcurrent());
@@ -86,7 +88,14 @@ public final class HttpReceiver implements AutoCloseable {
 
     /** Binds and starts serving; the returned receiver is ready for requests. */
     public static HttpReceiver start(HttpReceiverConfig config, RequestHandler handler) throws IOException {
-        HttpReceiver receiver = new HttpReceiver(Objects.requireNonNull(config, "config"), Objects.requireNonNull(handler, "handler"));
+        return start(config, handler, ResponseObserver.NONE);
+    }
+
+    /** As {@link #start(HttpReceiverConfig, RequestHandler)}, reporting every answer to {@code observer}. */
+    public static HttpReceiver start(HttpReceiverConfig config, RequestHandler handler, ResponseObserver observer)
+            throws IOException {
+        HttpReceiver receiver = new HttpReceiver(Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(handler, "handler"), Objects.requireNonNull(observer, "observer"));
         receiver.server.start();
         if (!receiver.auth.required() && (config.tls() == null || !config.tls().requiresClientCertificate())) {
             log.warn("receiver accepts unauthenticated requests: configure a bearer token, basic auth or client certificates");
@@ -130,8 +139,15 @@ public final class HttpReceiver implements AutoCloseable {
         } finally {
             ex.close();
         }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        String path = ex.getRequestURI().getPath();
+        long nanos = System.nanoTime() - t0;
+        long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+        // Unknown paths are client-chosen text: keep them out of logs and metric tags.
+        String path = paths.contains(ex.getRequestURI().getPath()) ? ex.getRequestURI().getPath() : "other";
+        try {
+            observer.responded(path, status, Duration.ofNanos(nanos));
+        } catch (RuntimeException e) {
+            log.warn("response observer failed: {}", e.getClass().getName());
+        }
         if (failure != null) {
             log.warn("{} {} -> {} in {} ms from {}: {}", ex.getRequestMethod(), path, status, ms, ex.getRemoteAddress(), failure);
         } else if (log.isDebugEnabled()) {

@@ -167,6 +167,20 @@ class HttpReceiverTest {
         return "Basic " + Base64.getEncoder().encodeToString(utf8(user + ":" + pass));
     }
 
+    @Test
+    void theObserverHearsEveryAnswerWithBoundedPaths() throws Exception {
+        List<String> answers = new CopyOnWriteArrayList<>();
+        HttpReceiver r = HttpReceiver.start(loopback().bearerTokenFile(secret("token", "t")).build(), echo,
+                (path, status, elapsed) -> answers.add(path + " " + status));
+        receivers.add(r);
+        try (Response a = post(url(r), utf8(BODY), "Authorization", "Bearer t");
+             Response b = post(url(r), utf8(BODY));
+             Response c = post(url(r) + "/secret-123", utf8(BODY))) {
+            assertThat(List.of(a.code(), b.code(), c.code())).containsExactly(200, 401, 404);
+        }
+        assertThat(answers).containsExactly("/in 200", "/in 401", "other 404");
+    }
+
     // ---- routing ----
 
     @Test
