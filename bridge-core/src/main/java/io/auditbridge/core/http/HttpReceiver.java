@@ -185,7 +185,7 @@ public final class HttpReceiver implements AutoCloseable {
         }
         if (!auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
             Outcome o = Outcome.fail(401, "unauthorized");
-            return new Outcome(o.response.withHeader("WWW-Authenticate", "Bearer realm=\"auditbridge\""), o.failure).closing();
+            return new Outcome(o.response.withHeader("WWW-Authenticate", auth.challenge()), o.failure).closing();
         }
         String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
         try {

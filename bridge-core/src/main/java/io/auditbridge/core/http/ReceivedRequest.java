@@ -11,7 +11,8 @@ import java.util.TreeMap;
  *
  * @param path    the matched path (one of the configured paths)
  * @param query   the raw query string, or null
- * @param headers request headers, names case-insensitive; {@code Authorization} is removed so it cannot leak
+ * @param headers request headers, names case-insensitive; {@code Authorization} (and {@code Proxy-Authorization})
+ *                is removed so it cannot leak
  *                into a handler's logs
  * @param body    the body after {@code Content-Encoding} was undone, within the configured size limits
  * @param remote  the peer address, for logs
@@ -22,7 +23,7 @@ public record ReceivedRequest(String path, String query, Map<String, List<String
         Objects.requireNonNull(body, "body");
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((k, v) -> {
-            if (k != null && !k.equalsIgnoreCase("Authorization")) {
+            if (k != null && !k.equalsIgnoreCase("Authorization") && !k.equalsIgnoreCase("Proxy-Authorization")) {
                 copy.put(k, List.copyOf(v));
             }
         });

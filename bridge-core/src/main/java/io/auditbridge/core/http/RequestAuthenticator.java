@@ -33,6 +33,11 @@ final class RequestAuthenticator {
                 config.basicPasswordFile() == null ? null : new TokenFile(config.basicPasswordFile()));
     }
 
+    /** The {@code WWW-Authenticate} value of a 401: the scheme the client should use. */
+    String challenge() {
+        return (bearer != null ? "Bearer" : "Basic") + " realm=\"auditbridge\"";
+    }
+
     boolean required() {
         return bearer != null || username != null;
     }

@@ -139,6 +139,7 @@ class HttpReceiverTest {
 
         try (Response wrongPass = post(url(r), utf8(BODY), "Authorization", basic("vector", "nope"))) {
             assertThat(wrongPass.code()).isEqualTo(401);
+            assertThat(wrongPass.header("WWW-Authenticate")).startsWith("Basic");
         }
         try (Response wrongUser = post(url(r), utf8(BODY), "Authorization", basic("vectorx", "pa:ss"))) {
             assertThat(wrongUser.code()).isEqualTo(401);
