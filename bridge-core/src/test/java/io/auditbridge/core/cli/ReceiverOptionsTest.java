@@ -55,6 +55,23 @@ class ReceiverOptionsTest {
     }
 
     @Test
+    void tlsAndBasicAuthOptionsReachTheConfig() throws Exception {
+        Path crt = Files.writeString(dir.resolve("tls.crt"), "c");
+        Path key = Files.writeString(dir.resolve("tls.key"), "k");
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "a");
+        Path user = Files.writeString(dir.resolve("username"), "u");
+        Path pass = Files.writeString(dir.resolve("password"), "p");
+        HttpReceiverConfig c = parse("--tls-cert-file", crt.toString(), "--tls-key-file", key.toString(),
+                "--tls-client-ca-file", ca.toString(), "--auth-username-file", user.toString(),
+                "--auth-password-file", pass.toString()).toConfig("/a");
+        assertThat(c.tls().certificateFile()).isEqualTo(crt);
+        assertThat(c.tls().requiresClientCertificate()).isTrue();
+        assertThat(c.basicUsernameFile()).isEqualTo(user);
+        assertThat(c.basicPasswordFile()).isEqualTo(pass);
+        assertThat(c.hasCredentials()).isTrue();
+    }
+
+    @Test
     void badCombinationsNameTheOption() throws Exception {
         Path f = Files.writeString(dir.resolve("f"), "x");
         assertThatThrownBy(() -> parse("--tls-key-file", f.toString()).toConfig("/a"))
