@@ -88,6 +88,8 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
     private final AtomicLong ingestionDelayMillis = new AtomicLong(-1);
     private final AtomicLong cursorMillis = new AtomicLong(-1);
     private Window window;
+    /** The first window after start re-reads the overlap with an empty dedupe set: nothing in it is "late". */
+    private boolean firstWindow = true;
     private boolean exhausted;
     private volatile boolean ready = true;
 
@@ -246,7 +248,7 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
                 overlapDuplicates.increment();
                 continue;
             }
-            if (!isBackfill() && ts < window.floor) {
+            if (!isBackfill() && !firstWindow && ts < window.floor) {
                 behindCursor.increment();
             }
             long ingested = e.ingestionTime() == null ? -1 : e.ingestionTime();
@@ -269,6 +271,7 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
         cursorMillis.set(end);
         seen.forgetBefore(end - settings.overlap().toMillis());
         exhausted = isBackfill();
+        firstWindow = false;
         window = null;
     }
 
