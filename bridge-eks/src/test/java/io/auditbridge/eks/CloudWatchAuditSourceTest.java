@@ -186,12 +186,14 @@ class CloudWatchAuditSourceTest {
 
     @Test
     void restartResumesFromTheCommittedCursorLessTheOverlap() throws Exception {
-        respondInSequence(wm, ok(page(null)));
-        CloudWatchAuditSource source = follow();
         long committed = T0 - 3_600_000;
+        // The overlap before the cursor is read again after a restart (the at-least-once window), not counted as late.
+        respondInSequence(wm, ok(page(null, ev("e0", committed - 1_000, "a-0"))));
+        CloudWatchAuditSource source = follow();
         source.start(Map.of(LOG_GROUP, Long.toString(committed)));
 
-        assertThat(source.poll()).extracting(SourceRecord::position).containsExactly(Long.toString(T0 - LAG));
+        assertThat(source.poll()).extracting(SourceRecord::position).containsExactly(Long.toString(committed), Long.toString(T0 - LAG));
+        assertThat(metrics.count("auditbridge.eks.events.behind_cursor")).isZero();
 
         JsonNode body = requests(wm).getFirst();
         assertThat(body.get("startTime").asLong()).isEqualTo(committed - OVERLAP);
