@@ -1,29 +1,36 @@
 package io.auditbridge.eks;
 
-import io.auditbridge.core.K8sEventTranslator;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
 import io.auditbridge.core.cli.TranslateCommand;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code translate}: audit Event lines (as EKS writes them to CloudWatch Logs) to NDJSON Events. */
+/**
+ * {@code translate}: saved EKS audit input of any shape {@link EksInput} reads (FilterLogEvents output,
+ * subscription events and payloads, Firehose requests, raw Event lines) to NDJSON Events.
+ */
 @Command(name = "translate", mixinStandardHelpOptions = true,
-        description = "Translate saved EKS audit input to NDJSON audit Events on stdout (stdin when no FILE).")
-final class EksTranslateCommand extends TranslateCommand<byte[]> {
+        description = "Translate saved EKS audit input (filter-log-events output, subscription/Lambda events, "
+                + "Firehose requests, raw audit Event lines; gzip ok) to NDJSON audit Events on stdout (stdin when no FILE).")
+final class EksTranslateCommand extends TranslateCommand<CloudWatchLogEvent> {
+    @Option(names = "--cluster", paramLabel = "NAME",
+            description = "Cluster name added as the cluster_name annotation (Falco ka.cluster.name). Env: AUDITBRIDGE_CLUSTER.")
+    String cluster;
+
     @Override
     protected String source() {
-        return "eks";
+        return EksAuditTranslator.PROVIDER;
     }
 
     @Override
-    protected Translator<byte[]> translator() {
-        return new K8sEventTranslator("eks", Map.of());
+    protected Translator<CloudWatchLogEvent> translator() {
+        return new EksAuditTranslator(cluster);
     }
 
     @Override
-    protected List<SourceRecord<byte[]>> decode(String name, byte[] content) {
-        return List.of(SourceRecord.unpositioned(name, content));
+    protected List<SourceRecord<CloudWatchLogEvent>> decode(String name, byte[] content) {
+        return EksInput.decode(name, content);
     }
 }

@@ -1,0 +1,327 @@
+package io.auditbridge.eks;
+
+import io.auditbridge.core.Source;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.TransientSourceException;
+import io.auditbridge.core.ops.PipelineMetrics;
+import io.micrometer.core.instrument.Counter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest;
+import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
+
+/**
+ * Reads the EKS audit log streams of one log group with FilterLogEvents, window after window.
+ *
+ * <p><b>Windows.</b> FilterLogEvents selects by event timestamp, both bounds inclusive, but EKS delivers
+ * events to CloudWatch minutes late, and several events share a millisecond. So each window is
+ * {@code [cursor − overlap, now − lag]}: the lag leaves time for delivery, the overlap re-reads the recent
+ * past to catch events that arrived behind the cursor, and their eventIds (not timestamps) tell which were
+ * already sent. A window is read to its last page (an empty page with a nextToken is not the end), with the
+ * query unchanged between pages, before the cursor moves to its end.
+ *
+ * <p><b>Position.</b> Partition = the log group; position = a cursor in epoch milliseconds. Each record
+ * carries {@code max(its timestamp, the cursor the window started from)}, and a position-only
+ * {@link CloudWatchLogEvent.Kind#WINDOW_END} record closes each window with its end. The pipeline commits a
+ * position only when everything before it was acknowledged; a restart resumes at {@code committed − overlap},
+ * so events in that overlap may be delivered again (the documented at-least-once window).
+ *
+ * <p><b>Failures.</b> Requests are spaced by a {@link RequestRateLimiter}. Throttling, 5xx and network errors
+ * throw {@link TransientSourceException}; the runner backs off and the same page (same nextToken) is asked
+ * again. Other errors (access denied, missing log group) are not transient and end the run with a message.
+ *
+ * <p>A {@link #backfill} reads one fixed range {@code [since, until)} once and is then exhausted.
+ */
+public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
+    private static final Logger log = LoggerFactory.getLogger(CloudWatchAuditSource.class);
+
+    /**
+     * What to read and how far behind real time.
+     *
+     * @param logGroup        {@code /aws/eks/<cluster>/cluster}
+     * @param streamPrefix    {@code kube-apiserver-audit}
+     * @param filterPattern   CloudWatch filter pattern applied server-side, or null for none
+     * @param lag             the window ends this long before now (EKS delivers within minutes)
+     * @param overlap         each window re-reads this much before the cursor
+     * @param minAdvance      a new window is opened only once its end moved at least this far past the cursor
+     * @param initialLookback on a first start without a checkpoint, the cursor starts this long before now − lag
+     */
+    public record Settings(String logGroup, String streamPrefix, String filterPattern, Duration lag, Duration overlap,
+                           Duration minAdvance, Duration initialLookback) {
+        public Settings {
+            Objects.requireNonNull(logGroup, "logGroup");
+            Objects.requireNonNull(streamPrefix, "streamPrefix");
+            for (Duration d : new Duration[] {lag, overlap, minAdvance, initialLookback}) {
+                if (d == null || d.isNegative()) {
+                    throw new IllegalArgumentException("durations must be >= 0: " + d);
+                }
+            }
+            if (filterPattern != null && filterPattern.isBlank()) {
+                filterPattern = null;
+            }
+        }
+    }
+
+    private final CloudWatchLogsClient client;
+    private final Settings settings;
+    private final Clock clock;
+    private final RequestRateLimiter limiter;
+    private final Instant rangeStart;
+    private final Instant rangeEnd;
+    private final OverlapDedupe seen = new OverlapDedupe();
+    private final Counter overlapDuplicates;
+    private final Counter behindCursor;
+    private final Counter requests;
+    private final AtomicLong ingestionDelayMillis = new AtomicLong(-1);
+    private final AtomicLong cursorMillis = new AtomicLong(-1);
+    private Window window;
+    /** The first window after start re-reads the overlap with an empty dedupe set: nothing in it is "late". */
+    private boolean firstWindow = true;
+    private boolean exhausted;
+    private volatile boolean ready = true;
+
+    /** One query window being read: its bounds, the cursor it started from, and the next page's token. */
+    private static final class Window {
+        final long start;
+        final long end;
+        final long floor;
+        String nextToken;
+
+        Window(long start, long end, long floor) {
+            this.start = start;
+            this.end = end;
+            this.floor = floor;
+        }
+    }
+
+    private CloudWatchAuditSource(CloudWatchLogsClient client, Settings settings, Clock clock, RequestRateLimiter limiter,
+                                  PipelineMetrics metrics, Instant rangeStart, Instant rangeEnd) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.rangeStart = rangeStart;
+        this.rangeEnd = rangeEnd;
+        this.overlapDuplicates = metrics.counter("auditbridge.eks.events.overlap_duplicates",
+                "CloudWatch events read again by an overlapping window and not passed on");
+        this.behindCursor = metrics.counter("auditbridge.eks.events.behind_cursor",
+                "New CloudWatch events whose timestamp was already behind the cursor (caught only by the overlap)");
+        this.requests = metrics.counter("auditbridge.eks.filter_log_events.requests", "FilterLogEvents requests sent");
+        metrics.gauge("auditbridge.eks.ingestion_delay.seconds",
+                "Largest ingestionTime - timestamp in the last page read: how late EKS delivers to CloudWatch",
+                () -> ingestionDelayMillis.get() < 0 ? Double.NaN : ingestionDelayMillis.get() / 1000.0);
+        metrics.gauge("auditbridge.eks.cursor.age.seconds", "now - the cursor: how far behind real time reading is",
+                () -> cursorMillis.get() < 0 ? Double.NaN : (clock.millis() - cursorMillis.get()) / 1000.0);
+    }
+
+    /** Follows the log group: window after window, resuming from the committed cursor. */
+    public static CloudWatchAuditSource follow(CloudWatchLogsClient client, Settings settings, Clock clock,
+                                               RequestRateLimiter limiter, PipelineMetrics metrics) {
+        return new CloudWatchAuditSource(client, settings, clock, limiter, metrics, null, null);
+    }
+
+    /** Reads {@code [since, until)} once (FilterLogEvents' end is inclusive: until − 1 ms), then is exhausted. */
+    public static CloudWatchAuditSource backfill(CloudWatchLogsClient client, Settings settings, Clock clock,
+                                                 RequestRateLimiter limiter, PipelineMetrics metrics,
+                                                 Instant since, Instant until) {
+        if (!until.isAfter(since)) {
+            throw new IllegalArgumentException("until must be after since: " + since + " .. " + until);
+        }
+        return new CloudWatchAuditSource(client, settings, clock, limiter, metrics, since, until);
+    }
+
+    private boolean isBackfill() {
+        return rangeStart != null;
+    }
+
+    @Override
+    public void start(Map<String, String> committed) {
+        if (isBackfill()) {
+            cursorMillis.set(rangeStart.toEpochMilli());
+            log.info("backfill of {} from {} until {}", settings.logGroup(), rangeStart, rangeEnd);
+            return;
+        }
+        String position = committed.get(settings.logGroup());
+        if (position != null) {
+            try {
+                cursorMillis.set(Long.parseLong(position.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("checkpoint: the position of " + settings.logGroup()
+                        + " is not epoch milliseconds; move the checkpoint file away to start over");
+            }
+            log.info("resuming {} from cursor {}", settings.logGroup(), Instant.ofEpochMilli(cursorMillis.get()));
+        } else {
+            cursorMillis.set(clock.millis() - settings.lag().toMillis() - settings.initialLookback().toMillis());
+            log.info("no checkpoint for {}: starting at {}", settings.logGroup(), Instant.ofEpochMilli(cursorMillis.get()));
+        }
+    }
+
+    @Override
+    public List<SourceRecord<CloudWatchLogEvent>> poll() throws TransientSourceException, InterruptedException {
+        if (window == null) {
+            window = nextWindow();
+            if (window == null) {
+                return exhausted ? null : List.of();
+            }
+        }
+        List<SourceRecord<CloudWatchLogEvent>> out = new ArrayList<>();
+        while (true) {
+            if (!limiter.acquire()) {
+                return out;
+            }
+            FilterLogEventsResponse page;
+            try {
+                requests.increment();
+                page = client.filterLogEvents(request(window));
+                ready = true;
+            } catch (SdkException e) {
+                ready = false;
+                RuntimeException fatal = fatal(e);
+                if (fatal != null) {
+                    throw fatal;
+                }
+                // Nothing of this poll is lost: a poll returns as soon as a page brought records, so only
+                // empty pages came before. The window keeps its token: the next poll asks the same page.
+                throw transientError(e);
+            }
+            accept(page, out);
+            window.nextToken = page.nextToken();
+            if (window.nextToken == null) {
+                closeWindow(out);
+                return out;
+            }
+            if (!out.isEmpty()) {
+                return out;
+            }
+        }
+    }
+
+    private Window nextWindow() {
+        if (isBackfill()) {
+            if (exhausted) {
+                return null;
+            }
+            long start = rangeStart.toEpochMilli();
+            return new Window(start, rangeEnd.toEpochMilli() - 1, start);
+        }
+        long cursor = cursorMillis.get();
+        long end = clock.millis() - settings.lag().toMillis();
+        if (end - cursor < Math.max(1, settings.minAdvance().toMillis())) {
+            return null;
+        }
+        return new Window(Math.max(0, cursor - settings.overlap().toMillis()), end, cursor);
+    }
+
+    private FilterLogEventsRequest request(Window w) {
+        FilterLogEventsRequest.Builder b = FilterLogEventsRequest.builder()
+                .logGroupName(settings.logGroup())
+                .logStreamNamePrefix(settings.streamPrefix())
+                .startTime(w.start)
+                .endTime(w.end);
+        if (settings.filterPattern() != null) {
+            b.filterPattern(settings.filterPattern());
+        }
+        if (w.nextToken != null) {
+            b.nextToken(w.nextToken);
+        }
+        return b.build();
+    }
+
+    private void accept(FilterLogEventsResponse page, List<SourceRecord<CloudWatchLogEvent>> out) {
+        long maxDelay = -1;
+        for (FilteredLogEvent e : page.events()) {
+            long ts = e.timestamp() == null ? window.floor : e.timestamp();
+            if (!seen.firstTime(e.eventId(), ts)) {
+                overlapDuplicates.increment();
+                continue;
+            }
+            if (!isBackfill() && !firstWindow && ts < window.floor) {
+                behindCursor.increment();
+            }
+            long ingested = e.ingestionTime() == null ? -1 : e.ingestionTime();
+            if (ingested >= 0) {
+                maxDelay = Math.max(maxDelay, ingested - ts);
+            }
+            String position = Long.toString(Math.max(ts, window.floor));
+            out.add(new SourceRecord<>(settings.logGroup(), position, e.eventId(), CloudWatchLogEvent.logEvent(
+                    e.logStreamName(), e.eventId(), ts, ingested, e.message() == null ? "" : e.message())));
+        }
+        if (maxDelay >= 0) {
+            ingestionDelayMillis.set(maxDelay);
+        }
+    }
+
+    private void closeWindow(List<SourceRecord<CloudWatchLogEvent>> out) {
+        long end = window.end;
+        String id = "window-end:" + end;
+        out.add(new SourceRecord<>(settings.logGroup(), Long.toString(end), id, CloudWatchLogEvent.windowEnd(id, end)));
+        cursorMillis.set(end);
+        seen.forgetBefore(end - settings.overlap().toMillis());
+        exhausted = isBackfill();
+        firstWindow = false;
+        window = null;
+    }
+
+    /** Throttling, 5xx and network trouble pass; everything else needs a person. Null when transient. */
+    private RuntimeException fatal(SdkException e) {
+        if (e instanceof AwsServiceException ase) {
+            if (ase.isThrottlingException() || ase.statusCode() >= 500 || ase.statusCode() == 429) {
+                return null;
+            }
+            return new IllegalStateException("FilterLogEvents on " + settings.logGroup() + " failed: " + describe(ase)
+                    + hint(ase));
+        }
+        if (e instanceof SdkClientException) {
+            return null;
+        }
+        return new IllegalStateException("FilterLogEvents on " + settings.logGroup() + " failed: " + e.getClass().getSimpleName());
+    }
+
+    private TransientSourceException transientError(SdkException e) {
+        String what = e instanceof AwsServiceException ase ? describe(ase) : "cannot reach CloudWatch Logs: " + e.getMessage();
+        return new TransientSourceException("FilterLogEvents " + what + " (the same page is asked again)", e);
+    }
+
+    private static String describe(AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        return (code == null ? "error" : code) + " (HTTP " + e.statusCode() + ")" + (message == null ? "" : ": " + message);
+    }
+
+    private static String hint(AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+        return switch (code) {
+            case "ResourceNotFoundException" -> " (is audit logging enabled for the cluster, and are --cluster and --region right?)";
+            case "AccessDeniedException" -> " (the role needs logs:FilterLogEvents on the log group)";
+            default -> "";
+        };
+    }
+
+    @Override
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** The cursor in epoch ms: where the next window starts (less the overlap). */
+    long cursor() {
+        return cursorMillis.get();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,130 @@
+package io.auditbridge.eks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditbridge.core.DeliveryFailedException;
+import io.auditbridge.core.EventJson;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Submission;
+import io.auditbridge.core.http.HandlerResponse;
+import io.auditbridge.core.http.ReceivedRequest;
+import io.auditbridge.core.http.RequestHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Amazon Data Firehose's HTTP endpoint destination, fed by a CloudWatch Logs subscription: each request
+ * {@code {"requestId":…,"timestamp":…,"records":[{"data":"<base64 of a gzip subscription payload>"}]}} is
+ * checked ({@code X-Amz-Firehose-Access-Key}, compared in constant time), unwrapped, translated and delivered.
+ * The answer is Firehose's acknowledgement {@code {"requestId":…,"timestamp":…}} with 200 only once the sink
+ * acknowledged every event; otherwise a non-200 with {@code errorMessage}, so Firehose retries the request (and
+ * after its retry duration keeps it in its S3 backup). At-least-once: a retried request may repeat events.
+ *
+ * <p>Runs inside the shared {@link io.auditbridge.core.http.HttpReceiver} (paths, size limits, gzip
+ * Content-Encoding, TLS, timeouts).
+ */
+final class FirehoseRequestHandler implements RequestHandler {
+    private static final Logger log = LoggerFactory.getLogger(FirehoseRequestHandler.class);
+    static final String ACCESS_KEY_HEADER = "X-Amz-Firehose-Access-Key";
+    static final String REQUEST_ID_HEADER = "X-Amz-Firehose-Request-Id";
+
+    private final Supplier<String> accessKey;
+    private final SubscriptionDelivery delivery;
+    private final Duration deliveryTimeout;
+    private final Clock clock;
+
+    /**
+     * @param accessKey       the key configured on the Firehose stream (re-read on rotation)
+     * @param deliveryTimeout how long to wait for the sink; keep it below the receiver's request timeout and
+     *                        Firehose's 3 minutes
+     */
+    FirehoseRequestHandler(Supplier<String> accessKey, SubscriptionDelivery delivery, Duration deliveryTimeout, Clock clock) {
+        this.accessKey = accessKey;
+        this.delivery = delivery;
+        this.deliveryTimeout = deliveryTimeout;
+        this.clock = clock;
+    }
+
+    @Override
+    public HandlerResponse handle(ReceivedRequest request) throws InterruptedException {
+        String headerId = request.header(REQUEST_ID_HEADER);
+        if (!accessKeyMatches(request.header(ACCESS_KEY_HEADER))) {
+            return answer(401, headerId, "access key missing or wrong");
+        }
+        JsonNode body;
+        try {
+            body = EventJson.MAPPER.readTree(request.body());
+        } catch (IOException e) {
+            return answer(400, headerId, "body is not JSON");
+        }
+        String requestId = body == null ? null : body.path("requestId").asText(null);
+        if (requestId == null) {
+            return answer(400, headerId, "body has no requestId: not a Firehose HTTP endpoint request");
+        }
+        JsonNode records = body.get("records");
+        if (records == null || !records.isArray()) {
+            return answer(400, requestId, "body has no records array");
+        }
+        List<SourceRecord<CloudWatchLogEvent>> logEvents = new ArrayList<>();
+        int i = 0;
+        for (JsonNode r : records) {
+            try {
+                logEvents.addAll(SubscriptionPayloads.fromBase64Gzip(r.path("data").asText(null), requestId + ".records[" + i++ + "]"));
+            } catch (IllegalArgumentException e) {
+                // Retrying cannot fix it; Firehose keeps the request in its S3 backup after its retries.
+                return answer(400, requestId, e.getMessage());
+            }
+        }
+        try {
+            Submission s = delivery.deliver(logEvents, deliveryTimeout);
+            log.debug("firehose request {} delivered: {} records, {} events, {} skipped, {} errors", requestId,
+                    records.size(), s.events(), s.skipped(), s.errors());
+            return answer(200, requestId, null);
+        } catch (DeliveryFailedException e) {
+            return answer(503, requestId, "delivery failed: " + e.getMessage());
+        } catch (TimeoutException e) {
+            return answer(503, requestId, "not acknowledged by the sink within " + deliveryTimeout.toMillis() + " ms");
+        }
+    }
+
+    private boolean accessKeyMatches(String given) {
+        String expected = accessKey.get();
+        if (expected == null || expected.isEmpty() || given == null) {
+            return false;
+        }
+        // Digests of equal length compared with isEqual: neither the key nor its length leaks through timing.
+        return MessageDigest.isEqual(sha256(given), sha256(expected));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** Firehose's response format: requestId and timestamp (ms), plus errorMessage on failure. */
+    private HandlerResponse answer(int status, String requestId, String errorMessage) {
+        ObjectNode json = EventJson.MAPPER.createObjectNode();
+        if (requestId != null) {
+            json.put("requestId", requestId);
+        }
+        json.put("timestamp", clock.millis());
+        if (errorMessage != null) {
+            json.put("errorMessage", errorMessage);
+            log.warn("firehose request {} answered {}: {}", requestId, status, errorMessage);
+        }
+        return HandlerResponse.json(status, EventJson.toString(json));
+    }
+}
