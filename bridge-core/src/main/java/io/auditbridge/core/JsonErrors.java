@@ -15,7 +15,8 @@ public final class JsonErrors {
             // The original message can quote a token of the input; keep only its first clause.
             int cut = msg == null ? -1 : msg.indexOf(':');
             String head = msg == null ? e.getClass().getSimpleName() : (cut > 0 ? msg.substring(0, cut) : msg);
-            return head + where;
+            // Jackson quotes the offending token ("Unrecognized token 'I1129'"): that is input, keep it out.
+            return head.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"") + where;
         }
         return e.getClass().getSimpleName();
     }

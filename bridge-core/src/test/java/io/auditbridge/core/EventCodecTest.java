@@ -79,6 +79,12 @@ class EventCodecTest {
     }
 
     @Test
+    void aBadTokenInTheInputIsNotQuotedInTheReason() {
+        List<EventReader.Item> items = EventReader.readAll("I1129 10:00:00.000 klog line with s3cr3t".getBytes(StandardCharsets.UTF_8));
+        assertThat(items.getFirst().error()).startsWith("malformed JSON: Unrecognized token").doesNotContain("I1129").doesNotContain("s3cr3t");
+    }
+
+    @Test
     void writesNdjsonAndEventList() throws Exception {
         List<Event> events = SampleEvents.events(1, 3);
         ByteArrayOutputStream nd = new ByteArrayOutputStream();

@@ -7,12 +7,11 @@ import io.auditbridge.core.EventJson;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Submission;
 import io.auditbridge.core.http.HandlerResponse;
+import io.auditbridge.core.http.Secrets;
 import io.auditbridge.core.http.ReceivedRequest;
 import io.auditbridge.core.http.RequestHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,20 +97,7 @@ final class FirehoseRequestHandler implements RequestHandler {
     }
 
     private boolean accessKeyMatches(String given) {
-        String expected = accessKey.get();
-        if (expected == null || expected.isEmpty() || given == null) {
-            return false;
-        }
-        // Digests of equal length compared with isEqual: neither the key nor its length leaks through timing.
-        return MessageDigest.isEqual(sha256(given), sha256(expected));
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Secrets.matches(given, accessKey.get());
     }
 
     /** Firehose's response format: requestId and timestamp (ms), plus errorMessage on failure. */

@@ -2,8 +2,6 @@ package io.auditbridge.core.http;
 
 import io.auditbridge.core.cli.TokenFile;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -11,7 +9,7 @@ import java.util.function.Supplier;
 /**
  * Checks the {@code Authorization} header against a bearer token and/or basic-auth credentials read from
  * files (re-read when they change, so a rotated Secret needs no restart). Either configured scheme is
- * accepted. Comparisons hash both sides first and compare the digests with {@link MessageDigest#isEqual},
+ * accepted. Comparisons go through {@link Secrets#matches} (hashed, constant time),
  * so neither the content nor the length of the secret leaks through timing. With no credentials configured
  * every request passes (TLS client certificates, if required, are checked during the handshake).
  */
@@ -79,17 +77,6 @@ final class RequestAuthenticator {
     }
 
     private static boolean matches(String given, String expected) {
-        if (expected == null || expected.isEmpty()) {
-            return false; // an empty Secret must not turn into "anything goes"
-        }
-        return MessageDigest.isEqual(sha256(given), sha256(expected));
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Secrets.matches(given, expected);
     }
 }
