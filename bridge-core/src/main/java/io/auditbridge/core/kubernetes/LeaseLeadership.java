@@ -77,7 +77,7 @@ public final class LeaseLeadership implements AutoCloseable {
                         .withRetryPeriod(timings.retryPeriod())
                         .withReleaseOnCancel(true)
                         .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading,
-                                holder -> log.info("lease {}/{} held by {}", namespace, leaseName, holder)))
+                                this::newLeader))
                         .build(), executor);
                 campaign = elector.start();
                 campaign.whenComplete((ok, error) -> acquired.complete(false));
@@ -122,6 +122,12 @@ public final class LeaseLeadership implements AutoCloseable {
         acquired.complete(false);
         if (c != null) {
             c.cancel(true);
+        }
+    }
+
+    private void newLeader(String holder) {
+        if (holder != null) {
+            log.info("lease {}/{} held by {}", namespace, leaseName, holder);
         }
     }
 
