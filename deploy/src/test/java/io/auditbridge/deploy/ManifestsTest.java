@@ -306,6 +306,21 @@ class ManifestsTest {
         assertThat(route.getMetadata().getNamespace()).isEqualTo("auditbridge");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"gke", "eks", "aks", "openshift", "detector"})
+    void everyImageIsOneTheBuildProducesAndRunsTheCli(String base) {
+        for (Deployment d : all(render(base), Deployment.class)) {
+            for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+                String name = c.getImage().substring("auditbridge/".length(), c.getImage().indexOf(':'));
+                Path module = DEPLOY.resolve("images").resolve(name);
+                assertThat(module.resolve("pom.xml")).as(c.getImage() + " is built by deploy/images/" + name).exists();
+                assertThat(Kustomization.read(module.resolve("src/main/resources/auditbridge-image.properties")))
+                        .contains("image.name=" + name);
+                assertThat(c.getCommand()).as("the image's entrypoint (the CLI) is kept; only args are set").isNullOrEmpty();
+            }
+        }
+    }
+
     @Test
     void everyYamlFileUnderKubernetesIsUsedByAKustomizationOrIsAnApiServerFile() throws Exception {
         Set<Path> used = new HashSet<>();
