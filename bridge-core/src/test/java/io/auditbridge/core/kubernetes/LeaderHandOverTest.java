@@ -30,6 +30,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +103,9 @@ class LeaderHandOverTest {
         assertThat(b.source.startedFrom.get()).as("the standby never started its source").isEqualTo(Replica.NOT_STARTED);
         assertThat(b.source.polls.get()).isZero();
         assertThat(delivered("/replica-b")).isEmpty();
+        assertThat(probe(b, "/healthz")).as("a standby is alive (the liveness probe must not restart it)").isEqualTo(200);
+        assertThat(probe(b, "/readyz")).as("a standby is ready (rollouts proceed)").isEqualTo(200);
+        assertThat(probe(a, "/readyz")).isEqualTo(200);
 
         a.runtime.requestStop();                 // SIGTERM: drain, commit, then release the lease
         assertThat(a.exit.get(30, TimeUnit.SECONDS)).isZero();
@@ -125,10 +132,13 @@ class LeaderHandOverTest {
         b.start();
         await(() -> committed().equals("99"), "replica-a commits record 99");
 
-        // replica-a stalls from the API server's point of view: another holder renews the lease and claims
-        // the checkpoint (as a newer leader would), so replica-a's later commits are fenced.
+        // replica-a stalls from the API server's point of view: a newer writer claims the checkpoint (as a
+        // new leader does when it starts), so replica-a's commits are fenced from now on, while it still
+        // believes it leads and delivers 100..149. Then the other holder takes the lease.
         new ConfigMapCheckpointStore(client, NS, CHECKPOINT, "intruder", false).load();
-        published.set(150);                      // replica-a may still deliver some of these before it notices
+        published.set(150);
+        await(() -> delivered("/replica-a").contains(149), "replica-a delivers up to 149 without committing");
+        assertThat(committed()).as("fenced: replica-a could not move the checkpoint").isEqualTo("99");
         while (!a.exit.isDone()) {
             takeLease("intruder");
             awaitQuietly(a.exit::isDone);
@@ -152,7 +162,8 @@ class LeaderHandOverTest {
         assertThat(b.source.startedFrom.get()).as("replica-b resumes from replica-a's last commit").isEqualTo(99);
         List<Integer> duplicates = fromB.stream().filter(new HashSet<>(fromA)::contains).toList();
         assertThat(duplicates).as("duplicates are exactly what replica-a delivered after its last commit")
-                .containsExactlyElementsOf(fromA.stream().filter(i -> i > 99).toList());
+                .containsExactlyElementsOf(fromA.stream().filter(i -> i > 99).toList())
+                .containsExactlyElementsOf(range(100, 150));
         assertThat(fromB).containsExactlyElementsOf(range(100, LOG_SIZE));
         assertThat(configMap().getData()).containsEntry("writer", "replica-b");
     }
@@ -184,7 +195,7 @@ class LeaderHandOverTest {
                     "--sink", webhook.baseUrl() + "/" + name,
                     "--batch-max-age", "20ms", "--batch-max-events", "25",
                     "--dead-letter-file", dir.resolve(name + "-dead-letter.ndjson").toString(),
-                    "--metrics-port", "-1",
+                    "--metrics-port", "0", "--metrics-host", "127.0.0.1",
                     "--checkpoint-configmap", CHECKPOINT, "--kubernetes-namespace", NS,
                     "--leader-election", "--lease-duration", "2s", "--lease-renew-deadline", "1500ms",
                     "--lease-retry-period", "200ms");
@@ -235,6 +246,13 @@ class LeaderHandOverTest {
 
     // ---- helpers ----
 
+    private static int probe(Replica r, String path) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.runtime.opsPort() + path)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+    }
+
     private static byte[] event(int i) {
         return ("{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"Metadata\",\"auditID\":\"id-" + i
                 + "\",\"stage\":\"ResponseComplete\",\"requestURI\":\"/api/v1/namespaces/default/pods\",\"verb\":\"list\","
@@ -244,12 +262,18 @@ class LeaderHandOverTest {
     }
 
     /** Record indexes received on {@code path}, in arrival order. */
-    private List<Integer> delivered(String path) throws Exception {
+    private List<Integer> delivered(String path) {
         List<LoggedRequest> requests = new ArrayList<>(webhook.findAll(postRequestedFor(urlEqualTo(path))));
         requests.sort((x, y) -> x.getLoggedDate().compareTo(y.getLoggedDate()));
         List<Integer> ids = new ArrayList<>();
         for (LoggedRequest r : requests) {
-            for (JsonNode item : EventJson.MAPPER.readTree(r.getBody()).get("items")) {
+            JsonNode body;
+            try {
+                body = EventJson.MAPPER.readTree(r.getBody());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            for (JsonNode item : body.get("items")) {
                 ids.add(Integer.parseInt(item.get("auditID").asText().substring(3)));
             }
         }
