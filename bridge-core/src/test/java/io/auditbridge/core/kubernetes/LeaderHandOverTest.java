@@ -93,11 +93,7 @@ class LeaderHandOverTest {
     void onlyTheLeaderPollsAndAGracefulHandOverResumesWithoutDuplicates() throws Exception {
         Replica a = new Replica("replica-a");
         Replica b = new Replica("replica-b");
-        published.set(100);
-        a.start();
-        await(() -> a.leadership().isLeader(), "replica-a leads");
-        b.start();
-        await(() -> committed().equals("99"), "replica-a commits record 99");
+        leaderDeliversFirstHundredWhileOtherStandsBy(a, b);
         await(() -> "replica-a".equals(leaseHolder()), "lease held by replica-a");
 
         assertThat(b.source.startedFrom.get()).as("the standby never started its source").isEqualTo(Replica.NOT_STARTED);
@@ -126,11 +122,7 @@ class LeaderHandOverTest {
     void aLeaderThatLosesTheLeaseStopsAndDuplicatesStayWithinTheAtLeastOnceWindow() throws Exception {
         Replica a = new Replica("replica-a");
         Replica b = new Replica("replica-b");
-        published.set(100);
-        a.start();
-        await(() -> a.leadership().isLeader(), "replica-a leads");
-        b.start();
-        await(() -> committed().equals("99"), "replica-a commits record 99");
+        leaderDeliversFirstHundredWhileOtherStandsBy(a, b);
 
         // replica-a stalls from the API server's point of view: a newer writer claims the checkpoint (as a
         // new leader does when it starts), so replica-a's commits are fenced from now on, while it still
@@ -166,6 +158,15 @@ class LeaderHandOverTest {
                 .containsExactlyElementsOf(range(100, 150));
         assertThat(fromB).containsExactlyElementsOf(range(100, LOG_SIZE));
         assertThat(configMap().getData()).containsEntry("writer", "replica-b");
+    }
+
+    /** replica-a starts first and leads; replica-b starts as standby; replica-a delivers and commits 0..99. */
+    private void leaderDeliversFirstHundredWhileOtherStandsBy(Replica a, Replica b) throws Exception {
+        published.set(100);
+        a.start();
+        await(() -> a.leadership().isLeader(), "replica-a leads");
+        b.start();
+        await(() -> committed().equals("99"), "replica-a commits record 99");
     }
 
     // ---- a replica: the CLI options a Deployment would set, a real runtime, a fake source ----
