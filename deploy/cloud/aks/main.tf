@@ -138,6 +138,6 @@ output "eventhub_namespace_fqdn" {
   value = "${azurerm_eventhub_namespace.audit.name}.servicebus.windows.net"
 }
 
-output "checkpoint_storage_url" {
-  value = azurerm_storage_account.checkpoints.primary_blob_endpoint
+output "checkpoint_container_url" {
+  value = "${azurerm_storage_account.checkpoints.primary_blob_endpoint}${azurerm_storage_container.checkpoints.name}"
 }
