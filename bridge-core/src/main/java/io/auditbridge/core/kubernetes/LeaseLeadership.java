@@ -104,12 +104,11 @@ public final class LeaseLeadership implements AutoCloseable {
      * comes after its last checkpoint commit, so the successor starts exactly where it stopped.
      */
     public void stopStandingBy() {
-        synchronized (this) {
-            if (leading) {
-                return;
-            }
+        // Racing an acquisition is harmless: the caller has already stopped its runner, so a lease won now is
+        // released by close() without a poll.
+        if (!leading) {
+            resign();
         }
-        resign();
     }
 
     /** Stops campaigning; a held lease is released so a standby takes over without waiting for expiry. */
