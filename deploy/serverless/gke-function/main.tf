@@ -34,7 +34,7 @@ variable "function_zip" {
 
 variable "entry_point" {
   type        = string
-  default     = "io.auditbridge.gke.function.PubSubFunction"
+  default     = "io.auditbridge.gke.GkeAuditFunction"
   description = "The bridge-gke Cloud Function class (see bridge-gke/README.md)."
 }
 
@@ -116,13 +116,19 @@ resource "google_cloudfunctions2_function" "bridge" {
     max_instance_request_concurrency = 1
     service_account_email            = google_service_account.function.email
     environment_variables = {
-      AUDITBRIDGE_SINK = var.sink_url
+      AUDITBRIDGE_SINK            = var.sink_url
+      AUDITBRIDGE_SINK_TOKEN_FILE = "/etc/secrets/auditbridge/token"
     }
-    secret_environment_variables {
-      key        = "AUDITBRIDGE_SINK_TOKEN"
+    # Mounted as a file, not an environment variable: the sink re-reads it, so a rotated token ("latest")
+    # is picked up without redeploying.
+    secret_volumes {
+      mount_path = "/etc/secrets/auditbridge"
       project_id = var.project_id
       secret     = google_secret_manager_secret.sink_token.secret_id
-      version    = "latest"
+      versions {
+        version = "latest"
+        path    = "token"
+      }
     }
   }
 
