@@ -33,6 +33,7 @@ class CloudSetupTest {
             "cloud/gke/main.tf, gke, google_project_iam_member google_service_account_iam_member google_service_account",
             "cloud/eks/main.tf, eks, aws_iam_policy aws_iam_role aws_iam_role_policy_attachment",
             "cloud/aks/main.tf, aks, azurerm_monitor_diagnostic_setting azurerm_eventhub azurerm_eventhub_consumer_group azurerm_storage_container azurerm_federated_identity_credential azurerm_role_assignment",
+            "cloud/eks-firehose/main.tf, eks-firehose, aws_kinesis_firehose_delivery_stream aws_cloudwatch_log_subscription_filter aws_iam_role aws_iam_role_policy aws_s3_bucket",
             "serverless/gke-function/main.tf, gke, google_logging_project_sink google_pubsub_topic google_pubsub_topic_iam_member google_cloudfunctions2_function google_secret_manager_secret"})
     void terraformIsWellFormedAndDeclaresWhatTheCloudNeeds(String file, String bridge, String requiredTypes) {
         String tf = Kustomization.read(DEPLOY.resolve(file));
@@ -64,6 +65,10 @@ class CloudSetupTest {
         if (file.equals("cloud/eks/main.tf")) {
             assertThat(tf).contains("logs:FilterLogEvents").contains("/aws/eks/${var.cluster_name}/cluster")
                     .contains("system:serviceaccount:${var.k8s_namespace}:${var.k8s_service_account}");
+        }
+        if (file.equals("cloud/eks-firehose/main.tf")) {
+            assertThat(tf).contains("log_group_name  = local.log_group").contains("\"/aws/eks/${var.cluster_name}/cluster\"")
+                    .contains("s3_backup_mode     = \"FailedDataOnly\"").contains("firehose:PutRecordBatch");
         }
         if (file.equals("cloud/aks/main.tf")) {
             assertThat(tf).contains("\"kube-audit\"").contains("\"kube-audit-admin\"")

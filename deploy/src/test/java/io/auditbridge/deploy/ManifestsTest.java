@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -58,6 +59,7 @@ class ManifestsTest {
     static final Map<String, Set<String>> BRIDGE_OPTIONS = Map.of(
             "gke", Set.of("--project", "--cluster", "--location", "--reads-per-minute", "--data-access"),
             "eks", Set.of("--cluster", "--region", "--max-requests-per-second"),
+            "eks-firehose", Set.of("--source", "--cluster", "--listen-port", "--firehose-access-key-file"),
             "aks", Set.of("--eventhub-namespace", "--eventhub-name", "--consumer-group", "--checkpoint-container-url",
                     "--start-position", "--categories"),
             "openshift", Set.of("--cluster-name", "--listen-port", "--tls-cert-file", "--tls-key-file", "--auth-token-file",
@@ -101,7 +103,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gke", "eks", "aks", "openshift", "detector", "self-managed"})
+    @ValueSource(strings = {"gke", "eks", "eks-firehose", "aks", "openshift", "detector", "self-managed"})
     void everyWorkloadIsHardenedProbedBoundedAndConfiguredWithRealOptions(String base) {
         List<Rendered> objects = render(base);
         List<Deployment> deployments = all(objects, Deployment.class);
@@ -252,7 +254,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"openshift", "detector"})
+    @ValueSource(strings = {"openshift", "detector", "eks-firehose"})
     void httpServersHaveAServiceWhosePortsExist(String base) {
         List<Rendered> objects = render(base);
         Service svc = all(objects, Service.class).getFirst();
@@ -261,6 +263,17 @@ class ManifestsTest {
         Set<String> portNames = new HashSet<>();
         d.getSpec().getTemplate().getSpec().getContainers().forEach(c -> c.getPorts().forEach(p -> portNames.add(p.getName())));
         svc.getSpec().getPorts().forEach(p -> assertThat(portNames).contains(p.getTargetPort().getStrVal()));
+        for (Ingress ingress : all(objects, Ingress.class)) {
+            for (var rule : ingress.getSpec().getRules()) {
+                for (var path : rule.getHttp().getPaths()) {
+                    var backend = path.getBackend().getService();
+                    assertThat(backend.getName()).as("Ingress backend is the Service").isEqualTo(svc.getMetadata().getName());
+                    assertThat(svc.getSpec().getPorts()).anyMatch(p -> p.getName().equals(backend.getPort().getName()));
+                    assertThat(path.getPath()).as("the Firehose receiver's path").isEqualTo("/firehose");
+                }
+            }
+            assertThat(ingress.getMetadata().getAnnotations()).containsEntry("alb.ingress.kubernetes.io/healthcheck-path", "/readyz");
+        }
         if (base.equals("detector")) {
             assertThat(svc.getSpec().getPorts().getFirst().getPort()).isEqualTo(7765);
             assertThat(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs()).containsExactly("serve", "--port", "7765");
@@ -311,7 +324,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gke", "eks", "aks", "openshift", "detector"})
+    @ValueSource(strings = {"gke", "eks", "eks-firehose", "aks", "openshift", "detector"})
     void everyImageIsOneTheBuildProducesAndRunsTheCli(String base) {
         for (Deployment d : all(render(base), Deployment.class)) {
             for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
