@@ -5,6 +5,8 @@ import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.Sink;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.Translator;
+import io.auditbridge.core.kubernetes.LeaderElectedCheckpointStore;
+import io.auditbridge.core.kubernetes.LeaseLeadership;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.SourceRunner;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BridgeRuntime<T> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BridgeRuntime.class);
+    /** Exit code of a {@code run} that stopped because another replica took the Lease (the pod restarts as standby). */
+    public static final int EXIT_LOST_LEADERSHIP = 3;
 
     private final PipelineMetrics metrics;
     private final Pipeline<T> pipeline;
@@ -34,11 +39,15 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile BooleanSupplier sourceReady = () -> true;
+    private final LeaseLeadership leadership;
+    private volatile boolean standby;
+    private volatile SourceRunner<T> runner;
 
-    private BridgeRuntime(PipelineMetrics metrics, Pipeline<T> pipeline, OpsServer ops) {
+    private BridgeRuntime(PipelineMetrics metrics, Pipeline<T> pipeline, OpsServer ops, LeaseLeadership leadership) {
         this.metrics = metrics;
         this.pipeline = pipeline;
         this.ops = ops;
+        this.leadership = leadership;
     }
 
     /**
@@ -64,13 +73,14 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         OpsServer server = null;
         if (ops != null && ops.port >= 0) {
             try {
-                server = OpsServer.start(ops.host, ops.port, registry, pipeline::isAlive,
-                        () -> pipeline.isReady() && self[0].sourceReady.getAsBoolean());
+                server = OpsServer.start(ops.host, ops.port, registry, () -> self[0].standby || pipeline.isAlive(),
+                        () -> self[0].isReady());
             } catch (IOException e) {
                 throw new ConfigException("--metrics-port", "cannot listen on " + ops.host + ":" + ops.port + ": " + e.getMessage());
             }
         }
-        self[0] = new BridgeRuntime<>(metrics, pipeline, server);
+        LeaseLeadership leadership = checkpoints instanceof LeaderElectedCheckpointStore l ? l.leadership() : null;
+        self[0] = new BridgeRuntime<>(metrics, pipeline, server, leadership);
         return self[0];
     }
 
@@ -87,6 +97,11 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         return ops == null ? -1 : ops.port();
     }
 
+    /** {@code /readyz}: a standby waiting for the Lease is ready (it is healthy and takes over when needed). */
+    private boolean isReady() {
+        return standby || (pipeline.isReady() && sourceReady.getAsBoolean());
+    }
+
     /** Adds the source's own check to {@code /readyz}. */
     public void sourceReady(BooleanSupplier ready) {
         this.sourceReady = ready;
@@ -95,21 +110,36 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     /**
      * Polls {@code source} into the pipeline until it is exhausted or the process is told to stop, then
      * drains and commits. Returns the exit code: 0 when everything fetched was delivered.
+     *
+     * <p>With {@code --leader-election} it first stands by until this replica holds the Lease, then loads
+     * the shared checkpoint and polls; losing the Lease stops polling, drains, and returns
+     * {@link #EXIT_LOST_LEADERSHIP}.
      */
     public int runPolling(Source<T> source, Duration pollInterval, Duration drainTimeout) throws Exception {
         sourceReady(source::isReady);
         SourceRunner<T> runner = new SourceRunner<>(source, pipeline, pollInterval,
                 RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofMinutes(2)).build(),
                 Sleeper.until(stop), Clock.systemUTC());
+        this.runner = runner;
+        AtomicBoolean lostLeadership = new AtomicBoolean();
         Thread hook = Thread.ofPlatform().unstarted(() -> {
             log.info("stop requested: finishing in-flight deliveries");
             runner.stop();
+            if (leadership != null) {
+                leadership.stopStandingBy();
+            }
             stop.countDown();
             awaitStopped();
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            if (leadership != null && !awaitLeadership(runner, lostLeadership)) {
+                return 0;
+            }
             boolean delivered = runner.run(drainTimeout);
+            if (lostLeadership.get()) {
+                return EXIT_LOST_LEADERSHIP;
+            }
             return delivered ? 0 : BridgeCli.EXIT_DELIVERY;
         } finally {
             try {
@@ -119,6 +149,21 @@ public final class BridgeRuntime<T> implements AutoCloseable {
                 stopped.countDown();
                 removeHook(hook);
             }
+        }
+    }
+
+    /** Stands by until this replica leads (true) or is stopped first (false). */
+    private boolean awaitLeadership(SourceRunner<T> runner, AtomicBoolean lost) throws InterruptedException {
+        standby = true;
+        try {
+            return leadership.awaitLeadership(() -> {
+                lost.set(true);
+                log.warn("lost the lease: stopping polling; the new leader resumes from the shared checkpoint");
+                runner.stop();
+                stop.countDown();
+            });
+        } finally {
+            standby = false;
         }
     }
 
@@ -132,8 +177,15 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         stop.await();
     }
 
-    /** Ends {@link #awaitShutdown} from inside the process (tests, fatal source errors). */
+    /** Ends {@link #awaitShutdown}, or a {@link #runPolling} standing by or sleeping, from inside the process (tests, fatal source errors). */
     public void requestStop() {
+        SourceRunner<T> r = runner;
+        if (r != null) {
+            r.stop();
+        }
+        if (leadership != null) {
+            leadership.stopStandingBy();
+        }
         stop.countDown();
     }
 
