@@ -101,6 +101,7 @@ public final class Pipeline<T> implements AutoCloseable {
             throw new IllegalStateException("pipeline already started");
         }
         committed = Map.copyOf(checkpoints.load());
+        ledger.seed(committed);
         started = true;
         deliveryThread.start();
         log.info("pipeline started source={} sink={} committed={}", source, sink.describe(), committed);

@@ -212,4 +212,15 @@ class PipelineTest {
         }
         assertThat(store.load()).isEqualTo(Map.of("a", "6", "b", "5"));
     }
+
+    @Test
+    void partitionsThatDoNotMoveKeepTheirCommittedPosition() throws Exception {
+        MemoryCheckpointStore store = new MemoryCheckpointStore(Map.of("quiet", "41", "b", "0"));
+        try (Pipeline<byte[]> p = builder(new ScriptedSink(), store).build()) {
+            p.start();
+            p.submit(List.of(new SourceRecord<>("b", "1", "r1", SampleEvents.json(1).getBytes(StandardCharsets.UTF_8))));
+            p.drain(Duration.ofMinutes(1));
+        }
+        assertThat(store.load()).isEqualTo(Map.of("quiet", "41", "b", "1"));
+    }
 }

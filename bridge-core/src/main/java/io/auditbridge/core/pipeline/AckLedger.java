@@ -74,6 +74,14 @@ public final class AckLedger {
         }
     }
 
+    /**
+     * Starts from the positions committed by an earlier run, so partitions that do not move in this run are
+     * still part of every map {@link #committable()} returns (a complete-map store would otherwise drop them).
+     */
+    public synchronized void seed(Map<String, String> committed) {
+        committed.forEach(committable::putIfAbsent);
+    }
+
     /** Registers a record in submission order. A record with zero events is done at once (filtered, deduped). */
     public synchronized Entry register(String partition, String position, int events, Object owner) {
         Entry e = new Entry(partition, position, events, owner);
