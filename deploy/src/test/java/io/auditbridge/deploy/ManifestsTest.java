@@ -3,11 +3,6 @@ package io.auditbridge.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.auditbridge.core.cli.BridgeCli;
-import io.auditbridge.core.cli.CheckpointOptions;
-import io.auditbridge.core.cli.LogOptions;
-import io.auditbridge.core.cli.OpsOptions;
-import io.auditbridge.core.cli.PipelineOptions;
-import io.auditbridge.core.cli.SinkOptions;
 import io.auditbridge.deploy.Kustomization.Rendered;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -30,7 +25,6 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,46 +34,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Renders every Kustomize base under deploy/kubernetes and checks each object against the Kubernetes types and our rules. */
 class ManifestsTest {
     static final Path DEPLOY = Path.of(System.getProperty("auditbridge.deploy.dir", "."));
     static final Path K8S = DEPLOY.resolve("kubernetes");
 
-    /**
-     * Options of the bridges and the detector themselves, defined in their modules on their own branches (not
-     * yet on this module's classpath): the names as those branches declare them (checked by hand against
-     * their @Option annotations). Once merged, read them by reflection like the shared ones from bridge-core.
-     */
-    static final Map<String, Set<String>> BRIDGE_OPTIONS = Map.of(
-            "gke", Set.of("--project", "--cluster", "--location", "--reads-per-minute", "--data-access"),
-            "eks", Set.of("--cluster", "--region", "--max-requests-per-second"),
-            "eks-firehose", Set.of("--source", "--cluster", "--listen-port", "--firehose-access-key-file"),
-            "aks", Set.of("--eventhub-namespace", "--eventhub-name", "--consumer-group", "--checkpoint-container-url",
-                    "--start-position", "--categories"),
-            "openshift", Set.of("--cluster-name", "--listen-port", "--tls-cert-file", "--tls-key-file", "--auth-token-file",
-                    "--path"),
-            "detector", Set.of("--token-file", "--port", "--rules", "--alerts"),
-            "self-managed", Set.of("--token-file", "--port", "--rules", "--alerts"));
+    /** The command each base runs: its options (mixins included) are what the manifests may set. */
+    static final Map<String, Supplier<Object>> COMMANDS = Map.of(
+            "gke", io.auditbridge.gke.GkeBridge::new,
+            "eks", io.auditbridge.eks.EksBridge::new,
+            "eks-firehose", io.auditbridge.eks.EksBridge::new,
+            "aks", io.auditbridge.aks.AksBridge::new,
+            "openshift", io.auditbridge.openshift.OpenShiftBridge::new,
+            "detector", io.auditbridge.detector.DetectorCli::new,
+            "self-managed", io.auditbridge.detector.DetectorCli::new);
 
+    /** The AUDITBRIDGE_* names the base's long-running subcommand reads, straight from its Picocli model. */
     static Set<String> envNames(String base) {
+        String sub = base.equals("detector") || base.equals("self-managed") ? "serve" : "run";
+        CommandLine command = new CommandLine(COMMANDS.get(base).get()).getSubcommands().get(sub);
         Set<String> names = new HashSet<>();
-        for (Class<?> c : List.of(SinkOptions.class, PipelineOptions.class, OpsOptions.class, CheckpointOptions.class, LogOptions.class)) {
-            for (Field f : c.getDeclaredFields()) {
-                Option o = f.getAnnotation(Option.class);
-                if (o != null) {
-                    for (String n : o.names()) {
-                        names.add(BridgeCli.envName(n));
-                    }
+        for (var option : command.getCommandSpec().options()) {
+            for (String n : option.names()) {
+                if (n.startsWith("--")) {
+                    names.add(BridgeCli.envName(n));
                 }
             }
         }
-        BRIDGE_OPTIONS.get(base).forEach(n -> names.add(BridgeCli.envName(n)));
         return names;
     }
 
@@ -341,7 +329,7 @@ class ManifestsTest {
     @Test
     void everyYamlFileUnderKubernetesIsUsedByAKustomizationOrIsAnApiServerFile() throws Exception {
         Set<Path> used = new HashSet<>();
-        for (String base : BRIDGE_OPTIONS.keySet()) {
+        for (String base : COMMANDS.keySet()) {
             used.addAll(Kustomization.filesUsed(K8S.resolve(base)));
         }
         Set<Path> apiServerFiles = Set.of(K8S.resolve("self-managed/audit-policy.yaml").normalize(),
