@@ -24,26 +24,8 @@ class CliConfigTest {
     Path dir;
 
     @Command(name = "test-bridge", mixinStandardHelpOptions = true, versionProvider = BridgeCli.ManifestVersion.class,
-            subcommands = Translate.class)
+            subcommands = io.auditbridge.core.testing.PassThroughTranslateCommand.class)
     static final class Root {}
-
-    @Command(name = "translate", mixinStandardHelpOptions = true)
-    static final class Translate extends TranslateCommand<byte[]> {
-        @Override
-        protected String source() {
-            return "test";
-        }
-
-        @Override
-        protected Translator<byte[]> translator() {
-            return new K8sEventTranslator("test", Map.of());
-        }
-
-        @Override
-        protected List<SourceRecord<byte[]>> decode(String name, byte[] content) {
-            return List.of(SourceRecord.unpositioned(name, content));
-        }
-    }
 
     private record Result(int exit, String out, String err) {}
 

@@ -37,25 +37,6 @@ class EmbeddedSinkTest {
     @TempDir
     Path dir;
 
-    /** A bridge's translate command, as bridge-eks has it: audit Events in, pass-through translator. */
-    @Command(name = "translate")
-    static final class PassThroughTranslate extends TranslateCommand<byte[]> {
-        @Override
-        protected String source() {
-            return "test";
-        }
-
-        @Override
-        protected Translator<byte[]> translator() {
-            return new K8sEventTranslator("test", Map.of());
-        }
-
-        @Override
-        protected List<SourceRecord<byte[]>> decode(String name, byte[] content) {
-            return List.of(SourceRecord.unpositioned(name, content));
-        }
-    }
-
     @Test
     void translateWithSinkEmbeddedWritesFalcoAlerts() throws Exception {
         Path input = dir.resolve("events.json");
@@ -67,7 +48,7 @@ class EmbeddedSinkTest {
         Files.write(input, list.toByteArray());
         Path alerts = dir.resolve("alerts.ndjson");
 
-        CommandLine cl = BridgeCli.commandLine(new PassThroughTranslate());
+        CommandLine cl = BridgeCli.commandLine(new io.auditbridge.core.testing.PassThroughTranslateCommand());
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute("--sink", "embedded", "--sink-option", "alerts=file:" + alerts + ",hostname=bridge-1", input.toString());
