@@ -54,12 +54,23 @@ final class FirehoseRequestHandler implements RequestHandler {
         this.clock = clock;
     }
 
+    /** The access key is checked before the body is read: a wrong key costs the sender nothing of ours. */
+    @Override
+    public HandlerResponse answerBeforeBody(java.util.function.Function<String, String> header) {
+        if (!Secrets.matches(header.apply(ACCESS_KEY_HEADER), accessKey.get())) {
+            return answer(401, header.apply(REQUEST_ID_HEADER), "access key missing or wrong");
+        }
+        return null;
+    }
+
+    @Override
+    public boolean authenticates() {
+        return true;
+    }
+
     @Override
     public HandlerResponse handle(ReceivedRequest request) throws InterruptedException {
         String headerId = request.header(REQUEST_ID_HEADER);
-        if (!accessKeyMatches(request.header(ACCESS_KEY_HEADER))) {
-            return answer(401, headerId, "access key missing or wrong");
-        }
         JsonNode body;
         try {
             body = EventJson.MAPPER.readTree(request.body());
@@ -96,9 +107,6 @@ final class FirehoseRequestHandler implements RequestHandler {
         }
     }
 
-    private boolean accessKeyMatches(String given) {
-        return Secrets.matches(given, accessKey.get());
-    }
 
     /** Firehose's response format: requestId and timestamp (ms), plus errorMessage on failure. */
     private HandlerResponse answer(int status, String requestId, String errorMessage) {

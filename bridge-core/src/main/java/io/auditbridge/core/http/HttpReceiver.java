@@ -97,7 +97,8 @@ public final class HttpReceiver implements AutoCloseable {
         HttpReceiver receiver = new HttpReceiver(Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(handler, "handler"), Objects.requireNonNull(observer, "observer"));
         receiver.server.start();
-        if (!receiver.auth.required() && (config.tls() == null || !config.tls().requiresClientCertificate())) {
+        if (!receiver.auth.required() && !handler.authenticates()
+                && (config.tls() == null || !config.tls().requiresClientCertificate())) {
             log.warn("receiver accepts unauthenticated requests: configure a bearer token, basic auth or client certificates");
         }
         log.info("receiver listening on {}://{}:{}{} {}", config.tls() != null ? "https" : "http", config.host(),
@@ -187,6 +188,10 @@ public final class HttpReceiver implements AutoCloseable {
         if (!auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
             Outcome o = Outcome.fail(401, "unauthorized");
             return new Outcome(o.response.withHeader("WWW-Authenticate", auth.challenge()), o.failure).closing();
+        }
+        HandlerResponse early = handler.answerBeforeBody(ex.getRequestHeaders()::getFirst);
+        if (early != null) {
+            return Outcome.ok(early).closing();
         }
         String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
         try {

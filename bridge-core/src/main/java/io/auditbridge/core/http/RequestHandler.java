@@ -11,4 +11,19 @@ package io.auditbridge.core.http;
 @FunctionalInterface
 public interface RequestHandler {
     HandlerResponse handle(ReceivedRequest request) throws BadRequestException, InterruptedException;
+
+    /**
+     * A handler's own check of the request headers, made before the body is read: a non-null answer is sent at
+     * once and the body is never read. For senders that authenticate with a header of their own (Firehose's
+     * {@code X-Amz-Firehose-Access-Key}); compare secrets with {@link Secrets#matches}. {@code header} looks a
+     * header up case-insensitively.
+     */
+    default HandlerResponse answerBeforeBody(java.util.function.Function<String, String> header) {
+        return null;
+    }
+
+    /** True when {@link #answerBeforeBody} checks a credential, so a receiver without its own credentials is not open. */
+    default boolean authenticates() {
+        return false;
+    }
 }

@@ -87,6 +87,33 @@ class HttpReceiverTest {
     // ---- authentication ----
 
     @Test
+    void aHandlersOwnHeaderCheckAnswersBeforeTheBodyIsRead() throws Exception {
+        RequestHandler keyed = new RequestHandler() {
+            @Override
+            public HandlerResponse handle(ReceivedRequest request) throws InterruptedException {
+                return echo.handle(request);
+            }
+
+            @Override
+            public HandlerResponse answerBeforeBody(java.util.function.Function<String, String> header) {
+                return Secrets.matches(header.apply("x-api-key"), "k-123") ? null
+                        : HandlerResponse.json(401, "{\"errorMessage\":\"bad key\"}");
+            }
+        };
+        HttpReceiver r = start(loopback(), keyed);
+        try (Response wrong = post(url(r), utf8(BODY), "X-Api-Key", "k-124")) {
+            assertThat(wrong.code()).isEqualTo(401);
+            assertThat(wrong.body().string()).isEqualTo("{\"errorMessage\":\"bad key\"}");
+            assertThat(wrong.header("Connection")).isEqualTo("close");
+        }
+        assertThat(received).isEmpty();
+        try (Response ok = post(url(r), utf8(BODY), "X-Api-Key", "k-123")) {
+            assertThat(ok.code()).isEqualTo(200);
+        }
+        assertThat(received).hasSize(1);
+    }
+
+    @Test
     void bearerTokenMissingOrWrongIs401AndTheHandlerNeverRuns() throws Exception {
         HttpReceiver r = start(loopback().bearerTokenFile(secret("token", "s3cret-token")), echo);
 
