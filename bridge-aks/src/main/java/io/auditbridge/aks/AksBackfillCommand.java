@@ -68,7 +68,6 @@ final class AksBackfillCommand implements Callable<Integer> {
                 partitions, since, until, maxBatchMessages);
         BridgeRuntime<byte[]> runtime = BridgeRuntime.create("aks", categories.translator(), sink, null, pipelineOptions,
                 null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
-        runtime.pipeline().start();
         return runtime.runPolling(source, Duration.ZERO, Duration.ofMinutes(5));
     }
 }
