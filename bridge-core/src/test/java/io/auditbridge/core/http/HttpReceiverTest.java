@@ -90,7 +90,7 @@ class HttpReceiverTest {
     void aHandlersOwnHeaderCheckAnswersBeforeTheBodyIsRead() throws Exception {
         RequestHandler keyed = new RequestHandler() {
             @Override
-            public HandlerResponse handle(ReceivedRequest request) throws InterruptedException {
+            public HandlerResponse handle(ReceivedRequest request) throws BadRequestException, InterruptedException {
                 return echo.handle(request);
             }
 
