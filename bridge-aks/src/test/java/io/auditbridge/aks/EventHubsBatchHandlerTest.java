@@ -1,5 +1,7 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.testing.ManualClock;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;

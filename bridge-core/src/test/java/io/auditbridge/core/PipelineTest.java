@@ -9,7 +9,7 @@ import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.sink.DeadLetterFile;
 import io.auditbridge.core.testing.ListSource;
 import io.auditbridge.core.testing.RecordingSleeper;
-import io.auditbridge.core.testing.RecordingSleeper.ManualClock;
+import io.auditbridge.core.testing.ManualClock;
 import io.auditbridge.core.testing.SampleEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

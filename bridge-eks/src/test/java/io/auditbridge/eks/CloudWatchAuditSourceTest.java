@@ -1,5 +1,7 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.testing.ManualClock;
+
 import static io.auditbridge.eks.AuditFixtures.AUDIT_STREAM;
 import static io.auditbridge.eks.AuditFixtures.LOG_GROUP;
 import static io.auditbridge.eks.AuditFixtures.auditLine;
@@ -46,7 +48,7 @@ class CloudWatchAuditSourceTest {
             Duration.ofMinutes(5));
 
     private final WireMockServer wm = new WireMockServer(options().dynamicPort());
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final List<Duration> limiterWaits = new ArrayList<>();
     private final PipelineMetrics metrics = PipelineMetrics.inMemory("eks");
 

@@ -1,5 +1,7 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.testing.ManualClock;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -52,7 +54,7 @@ class CloudWatchEndToEndTest {
     private final LogGroupFake logGroup = new LogGroupFake(3);
     private final WireMockServer cloudWatch = new WireMockServer(options().dynamicPort().extensions(logGroup));
     private final WireMockServer webhook = new WireMockServer(options().dynamicPort());
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final Map<String, Long> timestampOf = new HashMap<>();
     private int seq;
     private Pipeline<CloudWatchLogEvent> pipeline;

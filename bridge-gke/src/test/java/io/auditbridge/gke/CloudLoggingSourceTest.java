@@ -1,5 +1,7 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.testing.ManualClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +28,7 @@ class CloudLoggingSourceTest {
     static final Duration POLL = Duration.ofSeconds(5);
 
     private FakeCloudLogging fake;
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final PipelineMetrics metrics = PipelineMetrics.inMemory("gke");
     private final List<CloudLoggingSource> sources = new ArrayList<>();
 

@@ -1,5 +1,7 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.testing.ManualClock;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -39,7 +41,7 @@ class GkeAuditFunctionTest {
 
     private WireMockServer webhook;
     private Pipeline<byte[]> pipeline;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T02:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T02:00:00Z"));
 
     @BeforeEach
     void start() throws Exception {

@@ -1,5 +1,7 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.testing.ManualClock;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -51,7 +53,7 @@ class PollerEndToEndTest {
 
     private FakeCloudLogging logging;
     private WireMockServer webhook;
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final List<Duration> deliveryWaits = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach

@@ -2,7 +2,7 @@ package io.auditbridge.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.auditbridge.core.testing.RecordingSleeper.ManualClock;
+import io.auditbridge.core.testing.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -19,7 +19,7 @@ import io.auditbridge.core.pipeline.BatchLimits;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.testing.ListSource;
 import io.auditbridge.core.testing.RecordingSleeper;
-import io.auditbridge.core.testing.RecordingSleeper.ManualClock;
+import io.auditbridge.core.testing.ManualClock;
 import io.auditbridge.core.testing.SampleEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
