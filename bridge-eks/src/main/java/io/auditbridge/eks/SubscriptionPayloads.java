@@ -2,15 +2,12 @@ package io.auditbridge.eks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.auditbridge.core.EventJson;
+import io.auditbridge.core.Gzip;
 import io.auditbridge.core.SourceRecord;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Decodes what a CloudWatch Logs subscription delivers: base64 of a gzip of
@@ -69,26 +66,17 @@ public final class SubscriptionPayloads {
     }
 
     static boolean isGzip(byte[] bytes) {
-        return bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
+        return Gzip.isGzip(bytes);
     }
 
     static byte[] gunzip(byte[] gz, String name) {
         if (!isGzip(gz)) {
             throw new IllegalArgumentException(name + ": data is not gzip");
         }
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz), 1 << 16)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, gz.length * 8));
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                if (out.size() + n > MAX_DECOMPRESSED_BYTES) {
-                    throw new IllegalArgumentException(name + ": decompressed payload exceeds " + MAX_DECOMPRESSED_BYTES + " bytes");
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(name + ": corrupt gzip (" + e.getClass().getSimpleName() + ")");
+        try {
+            return Gzip.gunzip(gz, MAX_DECOMPRESSED_BYTES);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
         }
     }
 

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.auditbridge.core.EventJson;
+import io.auditbridge.core.Gzip;
 import io.auditbridge.core.JsonErrors;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Splits what a ClusterLogForwarder http output sends into records: a JSON array ({@code format: json}, the
@@ -48,22 +45,6 @@ public final class ForwarderBody {
 
     /** Undoes gzip when the bytes start with its magic number, reading at most {@code maxBytes}. */
     static byte[] gunzipIfGzip(byte[] bytes, long maxBytes) {
-        if (bytes.length < 2 || (bytes[0] & 0xFF) != 0x1F || (bytes[1] & 0xFF) != 0x8B) {
-            return bytes;
-        }
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buf)) != -1) {
-                out.write(buf, 0, n);
-                if (out.size() > maxBytes) {
-                    throw new IllegalArgumentException("gzip content exceeds " + maxBytes + " bytes");
-                }
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not valid gzip: " + e.getClass().getSimpleName());
-        }
+        return Gzip.isGzip(bytes) ? Gzip.gunzip(bytes, maxBytes) : bytes;
     }
 }

@@ -1,7 +1,6 @@
 package io.auditbridge.core.http;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -62,7 +61,7 @@ final class BodyDecoder {
     }
 
     byte[] readWire(InputStream in) throws IOException, TooLargeException {
-        byte[] bytes = readAtMost(in, maxWire);
+        byte[] bytes = io.auditbridge.core.Gzip.readAtMost(in, maxWire);
         if (bytes.length > maxWire) {
             throw new TooLargeException("body exceeds the limit of " + maxWire + " bytes");
         }
@@ -77,7 +76,7 @@ final class BodyDecoder {
         }
         byte[] out;
         try (InputStream in = inflating(encoding, wire)) {
-            out = readAtMost(in, maxDecoded);
+            out = io.auditbridge.core.Gzip.readAtMost(in, maxDecoded);
         } catch (ZipException | java.io.EOFException e) {
             throw new BadRequestException("body is not valid " + encoding + " data");
         } catch (IOException e) {
@@ -117,18 +116,5 @@ final class BodyDecoder {
                 inf.end(); // a custom Inflater is not ended by InflaterInputStream
             }
         };
-    }
-
-    /** Reads until EOF or until {@code limit + 1} bytes were read, whichever comes first. */
-    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit + 1, CHUNK));
-        byte[] buf = new byte[CHUNK];
-        long total = 0;
-        int n;
-        while (total <= limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit + 1 - total))) != -1) {
-            out.write(buf, 0, n);
-            total += n;
-        }
-        return out.toByteArray();
     }
 }
