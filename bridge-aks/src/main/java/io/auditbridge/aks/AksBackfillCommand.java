@@ -56,7 +56,6 @@ final class AksBackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        logOptions.apply();
         if (maxBatchMessages < 1) {
             throw new ConfigException("--max-batch-messages", "must be >= 1: " + maxBatchMessages);
         }

@@ -86,7 +86,6 @@ final class AksRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        logOptions.apply();
         if (maxBatchMessages < 1) {
             throw new ConfigException("--max-batch-messages", "must be >= 1: " + maxBatchMessages);
         }
