@@ -56,8 +56,16 @@ public final class EventReader {
     }
 
     public static void read(byte[] json, Consumer<Item> out) {
-        try (JsonParser p = EventJson.MAPPER.createParser(json)) {
-            readRoots(p, json, out);
+        read(json, EventJson.MAPPER.reader(), out);
+    }
+
+    /**
+     * As {@link #read(byte[], Consumer)}, building trees with {@code reader} (a receiver's reader charges them to
+     * its request's memory budget; its exceptions pass through).
+     */
+    public static void read(byte[] json, com.fasterxml.jackson.databind.ObjectReader reader, Consumer<Item> out) {
+        try (JsonParser p = reader.createParser(json)) {
+            readRoots(p, reader, json, out);
         } catch (IOException e) {
             out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
         }
@@ -67,17 +75,18 @@ public final class EventReader {
         read(in.readAllBytes(), out);
     }
 
-    private static void readRoots(JsonParser p, byte[] source, Consumer<Item> out) throws IOException {
+    private static void readRoots(JsonParser p, com.fasterxml.jackson.databind.ObjectReader reader, byte[] source,
+                                  Consumer<Item> out) throws IOException {
         int[] index = {0};
         JsonToken t;
         while ((t = p.nextToken()) != null) {
             if (t == JsonToken.START_ARRAY) {
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    readElement(p, source, index, out);
+                    readElement(p, reader, source, index, out);
                 }
             } else if (t == JsonToken.START_OBJECT) {
                 long start = p.currentTokenLocation().getByteOffset();
-                ObjectNode node = EventJson.MAPPER.readTree(p);
+                ObjectNode node = (ObjectNode) reader.readTree(p);
                 long end = p.currentLocation().getByteOffset();
                 if ("EventList".equals(node.path("kind").asText(null))) {
                     JsonNode items = node.get("items");
@@ -98,10 +107,11 @@ public final class EventReader {
         }
     }
 
-    private static void readElement(JsonParser p, byte[] source, int[] index, Consumer<Item> out) throws IOException {
+    private static void readElement(JsonParser p, com.fasterxml.jackson.databind.ObjectReader reader, byte[] source,
+                                    int[] index, Consumer<Item> out) throws IOException {
         if (p.currentToken() == JsonToken.START_OBJECT) {
             long start = p.currentTokenLocation().getByteOffset();
-            JsonNode node = EventJson.MAPPER.readTree(p);
+            JsonNode node = reader.readTree(p);
             long end = p.currentLocation().getByteOffset();
             emit(node, slice(source, start, end), index, out);
         } else {
