@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The operations endpoint: {@code /metrics} (Prometheus text), {@code /healthz} (the process works) and
@@ -38,6 +39,15 @@ public final class OpsServer implements AutoCloseable {
 
     public static OpsServer start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier alive,
                                   BooleanSupplier ready) throws IOException {
+        return start(host, port, registry, alive, () -> ready.getAsBoolean() ? null : "not ready");
+    }
+
+    /**
+     * As {@link #start(String, int, PrometheusMeterRegistry, BooleanSupplier, BooleanSupplier)}, with
+     * {@code /readyz} answering 503 and the reason {@code notReadyReason} gives (null when ready).
+     */
+    public static OpsServer start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier alive,
+                                  Supplier<String> notReadyReason) throws IOException {
         HttpServerGuards.apply();
         FatalErrors.install();
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -46,8 +56,9 @@ public final class OpsServer implements AutoCloseable {
                 .description("Requests the ops endpoint refused, by reason").register(registry)).increment();
         server.createContext("/metrics", guarded("/metrics", rejections,
                 ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
-        server.createContext("/healthz", guarded("/healthz", rejections, ex -> probe(ex, alive)));
-        server.createContext("/readyz", guarded("/readyz", rejections, ex -> probe(ex, ready)));
+        server.createContext("/healthz", guarded("/healthz", rejections,
+                ex -> probe(ex, () -> alive.getAsBoolean() ? null : "not alive")));
+        server.createContext("/readyz", guarded("/readyz", rejections, ex -> probe(ex, notReadyReason)));
         server.createContext("/", guarded("/", rejections, ex -> respond(ex, 404, "text/plain; charset=utf-8", "not found\n")));
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
@@ -91,14 +102,14 @@ public final class OpsServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void probe(HttpExchange ex, BooleanSupplier check) throws IOException {
-        boolean ok;
+    private static void probe(HttpExchange ex, Supplier<String> problem) throws IOException {
+        String why;
         try {
-            ok = check.getAsBoolean();
+            why = problem.get();
         } catch (RuntimeException e) {
-            ok = false;
+            why = "check failed: " + e.getClass().getSimpleName();
         }
-        respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
+        respond(ex, why == null ? 200 : 503, "text/plain; charset=utf-8", why == null ? "ok\n" : why.replace('\n', ' ') + "\n");
     }
 
     private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
