@@ -159,6 +159,7 @@ class HelmChartTest {
                 .collect(Collectors.toMap(r -> r.getAlert(), r -> r.getExpr().getStrVal()));
         assertThat(alerts.keySet()).contains("AuditbridgeLagHigh", "AuditbridgeDeadLetters", "AuditbridgeSinkErrors", "AuditbridgeNotReady");
         assertThat(alerts.get("AuditbridgeLagHigh")).contains("auditbridge_lag_seconds").contains("job=\"gke-auditbridge-metrics\"");
+        assertThat(alerts.get("AuditbridgeSinkErrors")).contains("auditbridge_sink_errors_total");
         assertThat(alerts.get("AuditbridgeNotReady")).contains("pod=~\"gke-auditbridge-[a-z0-9]+-[a-z0-9]+\"");
         Set<String> exposed = exposedMetricNames();
         for (String expr : alerts.values()) {
@@ -179,7 +180,8 @@ class HelmChartTest {
         dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
         String all = String.join("\n", exprs);
         assertThat(all).contains("auditbridge_events_in_total", "auditbridge_events_out_total", "auditbridge_lag_seconds",
-                "auditbridge_delivery_retries_total", "auditbridge_events_dead_lettered_total", "auditbridge_sink_latency_seconds");
+                "auditbridge_delivery_retries_total", "auditbridge_events_dead_lettered_total", "auditbridge_sink_latency_seconds",
+                "auditbridge_sink_errors_total");
         assertThat(exprs).as("every panel per source").allMatch(e -> e.contains("by (source") && e.contains("source=~\"$source\""));
         Set<String> exposed = exposedMetricNames();
         metricNames(all).forEach(m -> assertThat(exposed).as("dashboard metric " + m + " is one the bridges expose").contains(m));
@@ -213,6 +215,7 @@ class HelmChartTest {
         metrics.sinkLatency(Duration.ofMillis(5));
         metrics.lag(Duration.ofSeconds(1));
         metrics.batchFailed("failed");
+        metrics.sinkError("503");
         metrics.recordError("bad");
         metrics.skipped("other", 1);
         Set<String> names = metricNames(registry.scrape());

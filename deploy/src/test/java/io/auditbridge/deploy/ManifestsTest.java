@@ -69,8 +69,7 @@ class ManifestsTest {
     static final Map<String, Set<String>> ANNOUNCED = Map.of(
             "AUDITBRIDGE_DEAD_LETTER_LOG", Set.of("gke-poller", "gke-pubsub", "eks-poller", "eks-firehose", "aks", "openshift"),
             "AUDITBRIDGE_SOURCE", Set.of("gke-pubsub"),
-            "AUDITBRIDGE_SUBSCRIPTION", Set.of("gke-pubsub"),
-            "AUDITBRIDGE_CLUSTER", Set.of("gke-pubsub"));
+            "AUDITBRIDGE_SUBSCRIPTION", Set.of("gke-pubsub"));
 
     /** The AUDITBRIDGE_* names the source's long-running subcommand reads, straight from its Picocli model. */
     static Set<String> envNames(String source) {
