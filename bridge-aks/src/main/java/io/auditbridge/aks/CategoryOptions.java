@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.ConfigException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Which Diagnostic Settings categories hold the audit Events to forward. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 final class CategoryOptions {
     @Option(names = "--categories", paramLabel = "CATEGORY", split = ",", defaultValue = "kube-audit,kube-audit-admin",
             description = "Diagnostic Settings categories to forward, comma-separated (default ${DEFAULT-VALUE}).")
