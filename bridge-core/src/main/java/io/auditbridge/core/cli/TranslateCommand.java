@@ -114,10 +114,10 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
             boolean notDelivered = undelivered > 0 || refused + gaveUp + tooLarge > 0;
             boolean badRecords = errors > 0 || badInputs > 0;
             spec.commandLine().getErr().printf(
-                    "%s: %d events, %d delivered, %d refused by the sink, %d given up after retrying, %d too large "
-                            + "(all three dead-lettered), %d inputs not fully delivered; %d record errors, %d skipped, "
-                            + "%d deduplicated, %d undecodable inputs%n",
-                    source(), events, delivered, refused, gaveUp, tooLarge, undelivered, errors, skipped, deduped, badInputs);
+                    "%s: %d events, %d record errors, %d skipped, %d deduplicated; %d delivered, %d refused by the sink, "
+                            + "%d given up after retrying, %d too large (those three dead-lettered), %d inputs not fully "
+                            + "delivered, %d undecodable inputs%n",
+                    source(), events, errors, skipped, deduped, delivered, refused, gaveUp, tooLarge, undelivered, badInputs);
             if (notDelivered) {
                 spec.commandLine().getErr().println("error: not every event reached the sink (exit 1)");
             } else if (badRecords && strict) {
