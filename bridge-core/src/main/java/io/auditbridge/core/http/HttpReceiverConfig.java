@@ -87,6 +87,11 @@ public record HttpReceiverConfig(String host, int port, List<String> paths, Tls 
         return new Builder();
     }
 
+    /** JSON bodies must be UTF-8 (RFC 8259): every receiver here takes JSON, so the decoded body is checked. */
+    public boolean requireUtf8() {
+        return true;
+    }
+
     public boolean hasCredentials() {
         return bearerTokenFile != null || basicUsernameFile != null;
     }
