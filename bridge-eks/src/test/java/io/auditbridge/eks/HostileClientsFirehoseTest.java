@@ -50,8 +50,8 @@ class HostileClientsFirehoseTest {
                         "--firehose-access-key-file", key.toString(), "--listen-host", "127.0.0.1",
                         "--listen-port", Integer.toString(port), "--path", PATH, "--sink", sink.url(),
                         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metricsPort),
-                        "--request-timeout", "4s", "--dead-letter-file", dir.resolve("dl.ndjson").toString()),
-                ReceiverProcess.deploymentHeap(CHART_VALUES), List.of("-Dsun.net.httpserver.maxReqTime=9"), Map.of(), port,
+                        "--request-timeout", "3s", "--dead-letter-file", dir.resolve("dl.ndjson").toString()),
+                ReceiverProcess.deploymentHeap(CHART_VALUES), List.of("-Dsun.net.httpserver.maxReqTime=6"), Map.of(), port,
                 dir.resolve("receiver.log"));
     }
 

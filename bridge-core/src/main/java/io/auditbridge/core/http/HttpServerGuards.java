@@ -27,6 +27,17 @@ public final class HttpServerGuards {
 
     private HttpServerGuards() {}
 
+    /**
+     * As {@link #apply()}, with the request read limit a few seconds past {@code requestTimeout}, so a body that
+     * stops arriving is answered the receiver's 503 before the JDK closes the connection. Called when a
+     * receiver's config is built, which is before any server of the process starts.
+     */
+    public static synchronized void applyFor(java.time.Duration requestTimeout) {
+        long seconds = (requestTimeout.toMillis() + 999) / 1000 + 5;
+        setIfAbsent(MAX_REQUEST_SECONDS, Long.toString(Math.max(DEFAULT_MAX_REQUEST_SECONDS, seconds)));
+        apply();
+    }
+
     /** Sets the defaults the operator did not set; idempotent. */
     public static synchronized void apply() {
         setIfAbsent(MAX_REQUEST_SECONDS, Long.toString(DEFAULT_MAX_REQUEST_SECONDS));
