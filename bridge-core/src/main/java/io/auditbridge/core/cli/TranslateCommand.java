@@ -36,6 +36,9 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
     @Mixin
     protected LogOptions logOptions;
 
+    @Mixin
+    protected ProgressOptions progressOptions;
+
     @Spec
     protected picocli.CommandLine.Model.CommandSpec spec;
 
@@ -58,12 +61,17 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
                 null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER)) {
             runtime.pipeline().start();
             List<Submission> submissions = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<String> at = new java.util.concurrent.atomic.AtomicReference<>();
+            Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), source() + " translate",
+                    () -> (long) runtime.metrics().count("auditbridge.events.out"), at::get);
+            int index = 0;
             for (String name : inputs) {
+                at.set((name.equals("-") ? "stdin" : name) + " (input " + ++index + "/" + inputs.size() + ")");
                 byte[] bytes;
                 try {
                     bytes = name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
                 } catch (IOException e) {
-                    spec.commandLine().getErr().println("error: cannot read " + name + ": " + e.getMessage());
+                    CliOutput.error(spec.commandLine().getErr(), "cannot read " + name + ": " + e.getMessage());
                     badInputs++;
                     continue;
                 }
@@ -71,13 +79,14 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
                 try {
                     records = decode(name, bytes);
                 } catch (IllegalArgumentException e) {
-                    spec.commandLine().getErr().println("error: " + name + ": " + e.getMessage());
+                    CliOutput.error(spec.commandLine().getErr(), name + ": " + e.getMessage());
                     badInputs++;
                     continue;
                 }
                 submissions.add(runtime.pipeline().submit(records));
             }
             runtime.pipeline().drain(Duration.ofDays(1));
+            progress.close();
             int events = 0, errors = 0, skipped = 0, deduped = 0;
             boolean failed = false;
             for (Submission s : submissions) {
@@ -91,10 +100,18 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
                     failed = failed || e.getCause() instanceof DeliveryFailedException;
                 }
             }
-            double deadLettered = runtime.metrics().count("auditbridge.events.dead_lettered");
-            spec.commandLine().getErr().printf("%s: %d events, %d record errors, %d skipped, %d deduplicated, %.0f dead-lettered, %d unreadable inputs%n",
+            long deadLettered = (long) runtime.metrics().count("auditbridge.events.dead_lettered");
+            var fields = new java.util.LinkedHashMap<String, Object>();
+            fields.put("source", source());
+            fields.put("events", events);
+            fields.put("recordErrors", errors);
+            fields.put("skipped", skipped);
+            fields.put("deduplicated", deduped);
+            fields.put("deadLettered", deadLettered);
+            fields.put("unreadableInputs", badInputs);
+            String text = String.format("%s: %d events, %d record errors, %d skipped, %d deduplicated, %d dead-lettered, %d unreadable inputs",
                     source(), events, errors, skipped, deduped, deadLettered, badInputs);
-            spec.commandLine().getErr().flush();
+            CliOutput.summary(spec.commandLine().getErr(), text + Summaries.alerts(sink, runtime.metrics(), fields), fields);
             return failed ? BridgeCli.EXIT_DELIVERY : 0;
         }
     }

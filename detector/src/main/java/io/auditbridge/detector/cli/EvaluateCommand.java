@@ -3,7 +3,10 @@ package io.auditbridge.detector.cli;
 import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.EventReader;
+import io.auditbridge.core.cli.CliOutput;
 import io.auditbridge.core.cli.LogOptions;
+import io.auditbridge.core.cli.Progress;
+import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.Alert;
 import io.auditbridge.detector.engine.Detector;
@@ -14,7 +17,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +44,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     LogOptions logOptions;
 
+    @Mixin
+    ProgressOptions progressOptions;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -46,13 +56,19 @@ public final class EvaluateCommand implements Callable<Integer> {
         Detector detector = options.detector(metrics);
         PrintWriter err = spec.commandLine().getErr();
         long events = 0, alerts = 0, bad = 0, unreadable = 0;
-        try (AlertOutput output = options.output()) {
-            for (String name : files.isEmpty() ? List.of("-") : files) {
+        AtomicLong evaluated = new AtomicLong();
+        AtomicReference<String> at = new AtomicReference<>();
+        List<String> inputs = files.isEmpty() ? List.of("-") : files;
+        try (AlertOutput output = options.output();
+                Progress progress = Progress.start(progressOptions, err, "evaluate", evaluated::get, at::get)) {
+            int index = 0;
+            for (String name : inputs) {
+                at.set((name.equals("-") ? "stdin" : name) + " (input " + ++index + "/" + inputs.size() + ")");
                 byte[] bytes;
                 try {
                     bytes = name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
                 } catch (IOException e) {
-                    err.println("error: cannot read " + name + ": " + e.getClass().getSimpleName());
+                    CliOutput.error(err, "cannot read " + name + ": " + e.getClass().getSimpleName());
                     unreadable++;
                     continue;
                 }
@@ -67,6 +83,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     Event e = item.event();
                     detector.evaluate(e, pending::add);
                     events++;
+                    evaluated.lazySet(events);
                     if (pending.size() >= CHUNK) {
                         alerts += pending.size();
                         output.publish(pending);
@@ -77,9 +94,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                 output.publish(pending);
             }
         }
-        err.printf("evaluate: %d events, %d alerts, %d skipped (not Events), %.0f rule evaluations skipped for declared gaps, %d unreadable inputs%n",
-                events, alerts, bad, metrics.count(GapReporter.METRIC), unreadable);
-        err.flush();
+        long gaps = (long) metrics.count(GapReporter.METRIC);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("events", events);
+        fields.put("alerts", alerts);
+        fields.put("skipped", bad);
+        fields.put("gapSkippedEvaluations", gaps);
+        fields.put("unreadableInputs", unreadable);
+        CliOutput.summary(err, String.format("evaluate: %d events, %d alerts, %d skipped (not Events), %d rule evaluations skipped for declared gaps, %d unreadable inputs",
+                events, alerts, bad, gaps, unreadable), fields);
         return unreadable > 0 ? 1 : 0;
     }
 }
