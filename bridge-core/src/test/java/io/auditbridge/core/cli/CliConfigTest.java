@@ -66,7 +66,7 @@ class CliConfigTest {
         Result r = run(Map.of("AUDITBRIDGE_BATCH_MAX_BYTES", "20GiB"), "translate", f.toString());
         assertThat(r.exit()).isEqualTo(BridgeCli.EXIT_CONFIG);
         assertThat(r.err().strip().lines()).hasSize(1);
-        assertThat(r.err()).startsWith("error: --batch-max-bytes: ");
+        assertThat(r.err()).startsWith("error: --batch-max-bytes (from AUDITBRIDGE_BATCH_MAX_BYTES): ");
     }
 
     @Test
@@ -75,7 +75,7 @@ class CliConfigTest {
         Files.writeString(f, "{}");
         Result r = run(Map.of("AUDITBRIDGE_SINK", "kafka://x"), "translate", f.toString());
         assertThat(r.exit()).isEqualTo(BridgeCli.EXIT_CONFIG);
-        assertThat(r.err().strip()).startsWith("error: --sink: must be an http(s) URL, 'console' or 'embedded'");
+        assertThat(r.err().strip()).startsWith("error: --sink (from AUDITBRIDGE_SINK): must be an http(s) URL, 'console' or 'embedded'");
     }
 
     @Test
