@@ -1,6 +1,7 @@
 package io.auditbridge.detector.cli;
 
 import io.auditbridge.core.cli.ConfigException;
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.config.DetectorSettings;
 import io.auditbridge.detector.config.FalcoYaml;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Option;
  * Rules, matching, selection and alert outputs, shared by {@code evaluate} and {@code serve}; each mirrors a
  * Falco flag or falco.yaml key. A {@code --config} file is read first; flags given on top override it.
  */
+@HelpGroup(HelpGroup.Section.DETECTOR)
 public final class DetectorOptions {
     @Option(names = "--config", paramLabel = "FILE",
             description = "A falco.yaml-style file: rules_files, rule_matching, priority, append_output, stdout_output, file_output, http_output, program_output, watch_config_files. Flags override it. Env: AUDITBRIDGE_CONFIG.")

@@ -1,6 +1,7 @@
 package io.auditbridge.detector.cli;
 
 import io.auditbridge.core.EventReader;
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.Alert;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
  * {@code evaluate [FILE...]}: audit Events in any accepted shape → alerts. Streams: each event is read,
  * evaluated and its alerts written before the next is read, so memory does not grow with the input.
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate audit Events (Event, EventList, JSON array or NDJSON; stdin when no file), streaming, and write the alerts (one JSON per line on stdout by default).")
 public final class EvaluateCommand implements Callable<Integer> {
