@@ -66,8 +66,8 @@ public final class DetectorOptions {
     @Option(names = "--log-gaps", description = "Log each rule not evaluated because the event declares a field it reads missing (always counted). Env: AUDITBRIDGE_LOG_GAPS.")
     boolean logGaps;
 
-    @Option(names = "--watch-rules", negatable = true, paramLabel = "",
-            description = "Reload the rules when a rules file changes (falco.yaml watch_config_files); the new set is validated first, on error the old one stays. Default: on for serve.")
+    @Option(names = "--watch-rules", arity = "1", paramLabel = "true|false",
+            description = "Reload the rules when a rules file changes (falco.yaml watch_config_files); the new set is validated first, on error the old one stays. Default: true for serve, false for evaluate. Env: AUDITBRIDGE_WATCH_RULES.")
     Boolean watchRules;
 
     @Option(names = "--watch-rules-interval", paramLabel = "DURATION", converter = io.auditbridge.core.cli.Durations.class,
