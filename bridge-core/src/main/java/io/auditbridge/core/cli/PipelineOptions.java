@@ -8,6 +8,7 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Batching, back-pressure, dedupe, retry and dead-letter settings shared by every command that delivers. */
+@HelpGroup(HelpGroup.Section.DELIVERY)
 public final class PipelineOptions {
     @Option(names = "--batch-max-events", paramLabel = "N", defaultValue = "500",
             description = "Send a batch at this many events (default ${DEFAULT-VALUE}).")
@@ -93,5 +94,10 @@ public final class PipelineOptions {
             return "--batch-max-age";
         }
         return "--max-event-bytes";
+    }
+
+    /** The in-flight byte bound (--max-in-flight-bytes); receivers bound request memory the same. */
+    public long maxInFlightBytes() {
+        return maxInFlightBytes;
     }
 }
