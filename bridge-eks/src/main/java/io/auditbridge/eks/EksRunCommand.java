@@ -131,7 +131,9 @@ final class EksRunCommand implements Callable<Integer> {
 
     private int runFirehose() throws Exception {
         Supplier<String> key = firehoseAccessKey();
-        HttpReceiverConfig config = receiver.toConfig(FIREHOSE_PATH);
+        // Firehose's HTTP endpoint destination always sends application/json.
+        HttpReceiverConfig config = receiver.toConfig(FIREHOSE_PATH).withBudgetBytes(pipelineOptions.maxInFlightBytes())
+                .withMediaTypes(java.util.List.of("application/json"));
         // Answer before the receiver's timeout (and Firehose's 3 minutes) with a definite error, never a hang:
         // the retry of a batch is bounded by the same time unless --max-retry-duration says otherwise.
         Duration deliveryTimeout = receiver.requestTimeout().minusSeconds(2);
@@ -149,7 +151,8 @@ final class EksRunCommand implements Callable<Integer> {
         try {
             runtime.pipeline().start();
             server = HttpReceiver.start(config, new FirehoseRequestHandler(key, new SubscriptionDelivery(runtime.pipeline()),
-                    deliveryTimeout, Clock.systemUTC()));
+                    deliveryTimeout, Clock.systemUTC()), FirehoseRequestHandler.observer(runtime.metrics()));
+            runtime.addLivenessCheck(server::isAlive);
         } catch (IOException e) {
             runtime.close();
             throw new ConfigException("--listen-port", "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());

@@ -70,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HttpReceiverConfig config = receiver.toConfig(OpenShiftReceiver.DEFAULT_PATH);
+        HttpReceiverConfig config = receiver.toConfig(OpenShiftReceiver.DEFAULT_PATH).withBudgetBytes(pipelineOptions.maxInFlightBytes());
         boolean clientCertificates = config.tls() != null && config.tls().requiresClientCertificate();
         if (!config.hasCredentials() && !clientCertificates && !allowUnauthenticated) {
             throw new ConfigException("--auth-token-file", "required: anyone who can reach the port could inject audit "
@@ -89,6 +89,7 @@ final class RunCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new ConfigException("--listen-port", "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
             }
+            runtime.addLivenessCheck(server::isAlive);
             try {
                 if (onStarted != null) {
                     onStarted.accept(new Started(server.port(), runtime::requestStop));

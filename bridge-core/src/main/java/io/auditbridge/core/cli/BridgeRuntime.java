@@ -41,6 +41,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     private final LeaseLeadership leadership;
     private volatile boolean standby;
     private volatile SourceRunner<T> runner;
+    private final java.util.List<BooleanSupplier> liveness = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private BridgeRuntime(PipelineMetrics metrics, Pipeline<T> pipeline, OpsServer ops, LeaseLeadership leadership) {
         this.metrics = metrics;
@@ -72,7 +73,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         OpsServer server = null;
         if (ops != null && ops.port >= 0) {
             try {
-                server = OpsServer.start(ops.host, ops.port, registry, () -> self[0].standby || pipeline.isAlive(),
+                server = OpsServer.start(ops.host, ops.port, registry, () -> self[0].isAlive(),
                         () -> self[0].notReadyReason());
             } catch (IOException e) {
                 throw new ConfigException("--metrics-port", "cannot listen on " + ops.host + ":" + ops.port + ": " + e.getMessage());
@@ -94,6 +95,27 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     /** The bound port of the ops endpoint, or -1. */
     public int opsPort() {
         return ops == null ? -1 : ops.port();
+    }
+
+    /** {@code /healthz}: the delivery thread and every added check (a receiver's server) are alive. */
+    private boolean isAlive() {
+        if (standby) {
+            return true;
+        }
+        if (!pipeline.isAlive()) {
+            return false;
+        }
+        for (BooleanSupplier check : liveness) {
+            if (!check.getAsBoolean()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Adds a check to {@code /healthz}, e.g. a receiver's {@code isAlive}. */
+    public void addLivenessCheck(BooleanSupplier alive) {
+        liveness.add(alive);
     }
 
     /** {@code /readyz}: a standby waiting for the Lease is ready (it is healthy and takes over when needed). */
