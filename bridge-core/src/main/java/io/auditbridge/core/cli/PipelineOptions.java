@@ -59,7 +59,7 @@ public final class PipelineOptions {
             description = "NDJSON file for what can never be delivered (default ${DEFAULT-VALUE}).")
     Path deadLetterFile;
 
-    @Option(names = "--dead-letter-log", negatable = true,
+    @Option(names = "--dead-letter-log",
             description = "Write dead letters as structured JSON lines on stderr (logger auditbridge.deadletter) "
                     + "instead of the file, so the cluster's log pipeline keeps them (Deployments default to it). "
                     + "Env: AUDITBRIDGE_DEAD_LETTER_LOG.")
