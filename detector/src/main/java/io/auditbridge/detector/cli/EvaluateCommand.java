@@ -1,16 +1,19 @@
 package io.auditbridge.detector.cli;
 
-import io.auditbridge.core.cli.HelpGroup;
-import io.auditbridge.core.Event;
 import io.auditbridge.core.EventReader;
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.Alert;
+import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.engine.GapReporter;
-import io.auditbridge.detector.output.AlertOutput;
+import io.auditbridge.detector.runtime.DetectorRuntime;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,13 +24,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code evaluate [--rules FILE]... [FILE...]}: audit Events in any accepted shape → one alert per line. */
+/**
+ * {@code evaluate [FILE...]}: audit Events in any accepted shape → alerts. Streams: each event is read,
+ * evaluated and its alerts written before the next is read, so memory does not grow with the input.
+ */
 @HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate audit Events (Event, EventList, JSON array or NDJSON; stdin when no file) and print one alert per line.")
+        description = "Evaluate audit Events (Event, EventList, JSON array or NDJSON; stdin when no file), streaming, and write the alerts (one JSON per line on stdout by default).")
 public final class EvaluateCommand implements Callable<Integer> {
-    private static final int CHUNK = 1000;
-
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Input files; stdin when none or '-'.")
     List<String> files = new ArrayList<>();
 
@@ -40,46 +44,67 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** An output that failed for good (on-failure=block): evaluation stops. */
+    private static final class OutputFailed extends RuntimeException {
+        OutputFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Standard input, not closed when one input is done (the caller owns it). */
+    private static InputStream stdin() {
+        return new java.io.FilterInputStream(System.in) {
+            @Override
+            public void close() {}
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         PipelineMetrics metrics = PipelineMetrics.inMemory("evaluate");
-        Detector detector = options.detector(metrics);
         PrintWriter err = spec.commandLine().getErr();
-        long events = 0, alerts = 0, bad = 0, unreadable = 0;
-        try (AlertOutput output = options.output()) {
+        long[] counts = new long[3]; // events, alerts, skipped
+        long unreadable = 0;
+        boolean outputFailed = false;
+        try (DetectorRuntime runtime = options.runtime(metrics, false)) {
+            BatchEvaluator evaluator = runtime.evaluator();
+            Detector detector = runtime.detector();
             for (String name : files.isEmpty() ? List.of("-") : files) {
-                byte[] bytes;
-                try {
-                    bytes = name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
-                } catch (IOException e) {
+                try (InputStream in = name.equals("-") ? stdin() : new BufferedInputStream(Files.newInputStream(Path.of(name)), 64 * 1024)) {
+                    EventReader.read(in, item -> {
+                        if (!item.isEvent()) {
+                            err.println("skipped " + name + (item.index() >= 0 ? " element " + item.index() : "")
+                                    + (item.auditId() != null ? " (auditID " + item.auditId() + ")" : "") + ": " + item.error());
+                            counts[2]++;
+                            return;
+                        }
+                        List<Alert> alerts = detector.evaluate(item.event());
+                        counts[0]++;
+                        if (!alerts.isEmpty()) {
+                            try {
+                                evaluator.publish(alerts);
+                            } catch (IOException e) {
+                                throw new OutputFailed(e);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new OutputFailed(new IOException("interrupted"));
+                            }
+                            counts[1] += alerts.size();
+                        }
+                    });
+                } catch (OutputFailed e) {
+                    err.println("error: alert output failed, evaluation stopped: " + e.getMessage());
+                    outputFailed = true;
+                    break;
+                } catch (IOException | UncheckedIOException e) {
                     err.println("error: cannot read " + name + ": " + e.getClass().getSimpleName());
                     unreadable++;
-                    continue;
                 }
-                List<Alert> pending = new ArrayList<>();
-                for (EventReader.Item item : EventReader.readAll(bytes)) {
-                    if (!item.isEvent()) {
-                        err.println("skipped " + name + (item.index() >= 0 ? " element " + item.index() : "")
-                                + (item.auditId() != null ? " (auditID " + item.auditId() + ")" : "") + ": " + item.error());
-                        bad++;
-                        continue;
-                    }
-                    Event e = item.event();
-                    detector.evaluate(e, pending::add);
-                    events++;
-                    if (pending.size() >= CHUNK) {
-                        alerts += pending.size();
-                        output.publish(pending);
-                        pending.clear();
-                    }
-                }
-                alerts += pending.size();
-                output.publish(pending);
             }
         }
-        err.printf("evaluate: %d events, %d alerts, %d skipped (not Events), %.0f rule evaluations skipped for declared gaps, %d unreadable inputs%n",
-                events, alerts, bad, metrics.count(GapReporter.METRIC), unreadable);
+        err.printf("evaluate: %d events, %d alerts, %d skipped (not Events), %.0f rule evaluations skipped for declared gaps, %.0f alerts dropped by outputs, %d unreadable inputs%n",
+                counts[0], counts[1], counts[2], metrics.count(GapReporter.METRIC), metrics.count("auditbridge.detector.alerts.dropped"), unreadable);
         err.flush();
-        return unreadable > 0 ? 1 : 0;
+        return outputFailed || unreadable > 0 ? 1 : 0;
     }
 }
