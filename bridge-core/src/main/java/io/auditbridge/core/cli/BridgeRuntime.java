@@ -12,7 +12,6 @@ import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.SourceRunner;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
-import io.auditbridge.core.sink.DeadLetterFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -67,7 +66,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
                 .metrics(metrics)
                 .checkpoints(checkpoints)
                 .onGiveUp(onGiveUp)
-                .deadLetters(new DeadLetterFile(pipelineOptions.deadLetterFile(), Clock.systemUTC()));
+                .deadLetters(pipelineOptions.deadLetters(Clock.systemUTC()));
         pipelineOptions.applyTo(b);
         Pipeline<T> pipeline = b.build();
         BridgeRuntime<T>[] self = new BridgeRuntime[1];
