@@ -61,6 +61,7 @@ public final class Pipeline<T> implements AutoCloseable {
     private final DedupeWindow dedupe;
     private final OnGiveUp onGiveUp;
     private final Duration shutdownTimeout;
+    private final java.util.function.Consumer<Error> onFatalError;
     private final int maxEventBytes;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AckLedger ledger = new AckLedger(null);
@@ -89,6 +90,7 @@ public final class Pipeline<T> implements AutoCloseable {
         this.dedupe = new DedupeWindow(b.dedupeWindow);
         this.onGiveUp = b.onGiveUp;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.onFatalError = b.onFatalError;
         this.maxEventBytes = b.limits.maxEventBytes();
         this.queue = new DeliveryQueue(b.limits, b.maxInFlightEvents, b.maxInFlightBytes, b.clock);
         this.recordErrorLog = new LogLimiter(20, b.clock);
@@ -175,9 +177,25 @@ public final class Pipeline<T> implements AutoCloseable {
             submission.recordFinished();
             return;
         }
-        for (Event e : keep) {
-            queue.put(PendingEvent.of(e, entry));
+        for (int i = 0; i < keep.size(); i++) {
+            if (!queue.put(PendingEvent.of(keep.get(i), entry))) {
+                // Stopping: the rest of this record is not sent, so its position is never committed.
+                for (int rest = i; rest < keep.size(); rest++) {
+                    entry.fail();
+                }
+                submission.fail("shutting down before the record was handed to delivery");
+                return;
+            }
         }
+    }
+
+    /**
+     * Starts stopping, from any thread (a SIGTERM hook, a lost Lease): submits waiting for room return at once
+     * (their records fail, so nothing after them is committed), what is buffered is sent, and every wait in
+     * {@link #drain} and {@link #close} ends at most the shutdown timeout from now.
+     */
+    public void beginShutdown() {
+        queue.closeIntake(System.nanoTime() + shutdownTimeout.toNanos());
     }
 
     /** Counts and logs a record error, dead-lettering the record when asked; false if that write did not happen. */
@@ -293,6 +311,11 @@ public final class Pipeline<T> implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("delivery thread failed source={}", source, e);
+        } catch (Error e) {
+            // An Error (OutOfMemoryError, StackOverflowError, a linkage problem) leaves the JVM in an unknown
+            // state: log it and hand it to the fatal handler (the CLI exits non-zero at once; the checkpoint resumes).
+            log.error("fatal error on the delivery thread source={}; nothing after the committed position is lost", source, e);
+            onFatalError.accept(e);
         } finally {
             for (PendingEvent p : queue.drainUnsent()) {
                 abandon(p, "shutting down before delivery");
@@ -539,6 +562,7 @@ public final class Pipeline<T> implements AutoCloseable {
             closeResources();
             return;
         }
+        beginShutdown();
         boolean idle = queue.awaitIdle(shutdownTimeout);
         queue.close();
         if (!idle) {
@@ -591,6 +615,7 @@ public final class Pipeline<T> implements AutoCloseable {
         private int dedupeWindow = 100_000;
         private OnGiveUp onGiveUp = OnGiveUp.DEAD_LETTER;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private java.util.function.Consumer<Error> onFatalError = e -> {};
 
         private Builder(String source, Translator<T> translator, Sink sink) {
             this.source = Objects.requireNonNull(source, "source");
@@ -666,6 +691,15 @@ public final class Pipeline<T> implements AutoCloseable {
                 throw new IllegalArgumentException("shutdown timeout must be >= 0: " + timeout);
             }
             this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * What to do after an {@link Error} ended the delivery thread (it is logged first). The default does
+         * nothing more: {@code /healthz} turns false; processes exit (see {@code BridgeRuntime}).
+         */
+        public Builder<T> onFatalError(java.util.function.Consumer<Error> handler) {
+            this.onFatalError = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
