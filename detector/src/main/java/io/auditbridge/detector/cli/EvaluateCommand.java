@@ -2,7 +2,10 @@ package io.auditbridge.detector.cli;
 
 import io.auditbridge.core.EventReader;
 import io.auditbridge.core.cli.HelpGroup;
+import io.auditbridge.core.cli.CliOutput;
 import io.auditbridge.core.cli.LogOptions;
+import io.auditbridge.core.cli.Progress;
+import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.Alert;
 import io.auditbridge.detector.engine.BatchEvaluator;
@@ -17,7 +20,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +47,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     LogOptions logOptions;
+
+    @Mixin
+    ProgressOptions progressOptions;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -66,10 +76,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         long[] counts = new long[3]; // events, alerts, skipped
         long unreadable = 0;
         boolean outputFailed = false;
-        try (DetectorRuntime runtime = options.runtime(metrics, false)) {
+        AtomicLong evaluated = new AtomicLong();
+        AtomicReference<String> at = new AtomicReference<>();
+        List<String> inputs = files.isEmpty() ? List.of("-") : files;
+        int index = 0;
+        try (DetectorRuntime runtime = options.runtime(metrics, false);
+                Progress progress = Progress.start(progressOptions, err, "evaluate", evaluated::get, at::get)) {
             BatchEvaluator evaluator = runtime.evaluator();
             Detector detector = runtime.detector();
-            for (String name : files.isEmpty() ? List.of("-") : files) {
+            for (String name : inputs) {
+                at.set((name.equals("-") ? "stdin" : name) + " (input " + ++index + "/" + inputs.size() + ")");
                 try (InputStream in = name.equals("-") ? stdin() : new BufferedInputStream(Files.newInputStream(Path.of(name)), 64 * 1024)) {
                     EventReader.read(in, item -> {
                         if (!item.isEvent()) {
@@ -79,7 +95,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                             return;
                         }
                         List<Alert> alerts = detector.evaluate(item.event());
-                        counts[0]++;
+                        evaluated.lazySet(++counts[0]);
                         if (!alerts.isEmpty()) {
                             try {
                                 evaluator.publish(alerts);
@@ -93,18 +109,26 @@ public final class EvaluateCommand implements Callable<Integer> {
                         }
                     });
                 } catch (OutputFailed e) {
-                    err.println("error: alert output failed, evaluation stopped: " + e.getMessage());
+                    CliOutput.error(err, "alert output failed, evaluation stopped: " + e.getMessage());
                     outputFailed = true;
                     break;
                 } catch (IOException | UncheckedIOException e) {
-                    err.println("error: cannot read " + name + ": " + e.getClass().getSimpleName());
+                    CliOutput.error(err, "cannot read " + name + ": " + e.getClass().getSimpleName());
                     unreadable++;
                 }
             }
         }
-        err.printf("evaluate: %d events, %d alerts, %d skipped (not Events), %.0f rule evaluations skipped for declared gaps, %.0f alerts dropped by outputs, %d unreadable inputs%n",
-                counts[0], counts[1], counts[2], metrics.count(GapReporter.METRIC), metrics.count("auditbridge.detector.alerts.dropped"), unreadable);
-        err.flush();
+        long gaps = Math.round(metrics.count(GapReporter.METRIC));
+        long dropped = Math.round(metrics.count("auditbridge.detector.alerts.dropped"));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("events", counts[0]);
+        fields.put("alerts", counts[1]);
+        fields.put("skipped", counts[2]);
+        fields.put("gapSkippedEvaluations", gaps);
+        fields.put("alertsDropped", dropped);
+        fields.put("unreadableInputs", unreadable);
+        CliOutput.summary(err, String.format("evaluate: %d events, %d alerts, %d skipped (not Events), %d rule evaluations skipped for declared gaps, %d alerts dropped by outputs, %d unreadable inputs",
+                counts[0], counts[1], counts[2], gaps, dropped, unreadable), fields);
         return outputFailed || unreadable > 0 ? 1 : 0;
     }
 }
