@@ -2,6 +2,7 @@ package io.auditbridge.detector.engine;
 
 import io.auditbridge.core.Event;
 import io.auditbridge.detector.condition.Condition;
+import io.auditbridge.detector.correlation.CorrelationEngine;
 import io.auditbridge.detector.condition.EvalContext;
 import io.auditbridge.detector.condition.FieldTable;
 import io.auditbridge.detector.fields.EventTimes;
@@ -38,8 +39,14 @@ public final class Detector {
     private final FieldTable.Slot stage;
     private final String hostname;
     private final GapListener gaps;
+    private final CorrelationEngine correlations;
 
     public Detector(RuleSet rules, String hostname, GapListener gaps) {
+        this(rules, hostname, gaps, null);
+    }
+
+    /** @param correlations evaluated after the one-event rules on every event; null for none */
+    public Detector(RuleSet rules, String hostname, GapListener gaps, CorrelationEngine correlations) {
         this.rules = rules;
         this.enabled = rules.enabledRules().toArray(CompiledRule[]::new);
         this.fields = rules.fields();
@@ -48,6 +55,7 @@ public final class Detector {
         this.stage = fields.slot("ka.stage");
         this.hostname = hostname;
         this.gaps = gaps;
+        this.correlations = correlations;
     }
 
     public RuleSet rules() {
@@ -71,6 +79,19 @@ public final class Detector {
             } else if (v == Condition.UNKNOWN) {
                 gaps.notEvaluated(rule, event, missingRead(rule, missing));
             }
+        }
+        if (correlations != null) {
+            correlations.accept(c, nanos, alerts);
+        }
+    }
+
+    /**
+     * The end of a stream: correlation matches still waiting for late events are applied and windows judged
+     * (one-event rules have nothing pending).
+     */
+    public void flush(Consumer<Alert> alerts) {
+        if (correlations != null) {
+            correlations.flush(alerts);
         }
     }
 
