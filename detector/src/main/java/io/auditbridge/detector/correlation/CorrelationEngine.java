@@ -73,7 +73,7 @@ public final class CorrelationEngine {
 
     public CorrelationEngine(List<CorrelationRule> rules, FieldTable fields, Settings settings, String hostname,
                              PipelineMetrics metrics) {
-        this.rules = rules.toArray(CorrelationRule[]::new);
+        this.rules = rules.stream().filter(CorrelationRule::enabled).toArray(CorrelationRule[]::new);
         this.settings = settings;
         this.hostname = hostname;
         this.lateness = settings.allowedLateness().toNanos();
@@ -100,7 +100,7 @@ public final class CorrelationEngine {
         metrics.gauge("auditbridge.correlation.groups", "Live correlation groups", this::liveGroups);
     }
 
-    /** The correlations this engine evaluates. */
+    /** The correlations this engine evaluates: those enabled among the ones it was given. */
     public List<CorrelationRule> rules() {
         return List.of(rules);
     }

@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * - correlation: Secrets read across namespaces
  *   type: value_count            # event_count | value_count | temporal | temporal_ordered
  *   rules: [K8s Secret Read]     # base events: k8s_audit rules by name (enabled or not) ...
- *   condition: ka.verb=get and ka.target.resource=secrets   # ... or a condition (count types only)
+ *   condition: ka.verb=get and ka.target.resource=secrets   # ... or a condition; temporal types: a list, one a step
  *   group_by: [ka.user.name]
  *   field: ka.target.namespace   # value_count only
  *   timespan: 10m                # s, m, h, d
@@ -61,13 +61,18 @@ public final class CorrelationLoader {
 
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
 
-    private record Definition(String name, String desc, CorrelationType type, List<String> rules, String condition,
-                              Location conditionLocation, List<String> groupBy, String field, long timespanNanos,
+    private record Definition(String name, String desc, CorrelationType type, List<String> rules,
+                              List<String> conditions, Location conditionLocation, List<String> groupBy, String field, long timespanNanos,
                               Threshold threshold, String output, Location outputLocation, Priority priority,
-                              List<String> tags, boolean enabled, Location location) {
+                              List<String> tags, boolean enabled, Location location, Map<String, Location> keyLines) {
         Definition enabled(boolean on) {
-            return new Definition(name, desc, type, rules, condition, conditionLocation, groupBy, field, timespanNanos,
-                    threshold, output, outputLocation, priority, tags, on, location);
+            return new Definition(name, desc, type, rules, conditions, conditionLocation, groupBy, field, timespanNanos,
+                    threshold, output, outputLocation, priority, tags, on, location, keyLines);
+        }
+
+        /** Where {@code key}'s value stands, or the item's start. */
+        Location at(String key) {
+            return keyLines.getOrDefault(key, location);
         }
     }
 
@@ -111,6 +116,7 @@ public final class CorrelationLoader {
     private void loadItem(String file, MappingNode map) {
         Location where = at(file, map);
         Map<String, Node> keys = new LinkedHashMap<>();
+        Map<String, Location> keyLines = new LinkedHashMap<>();
         for (NodeTuple t : map.getValue()) {
             String key = scalar(file, t.getKeyNode(), "key");
             if (!KEYS.contains(key)) {
@@ -118,6 +124,7 @@ public final class CorrelationLoader {
                         + KEYS.stream().sorted().toList() + ")");
             }
             keys.put(key, t.getValueNode());
+            keyLines.put(key, at(file, t.getValueNode()));
         }
         if (!keys.containsKey("correlation")) {
             throw new RulesException(where, "an item of a correlations file needs 'correlation' (its name)");
@@ -133,12 +140,16 @@ public final class CorrelationLoader {
         }
         CorrelationType type = type(file, keys, where, name);
         List<String> rules = keys.containsKey("rules") ? strings(file, keys.get("rules"), "rules") : List.of();
-        String condition = keys.containsKey("condition") ? scalar(file, keys.get("condition"), "condition") : null;
-        if (rules.isEmpty() == (condition == null)) {
+        List<String> conditions = keys.containsKey("condition") ? strings(file, keys.get("condition"), "condition") : List.of();
+        if (rules.isEmpty() == conditions.isEmpty()) {
             throw new RulesException(where, "correlation '" + name + "': give the base events as 'rules' (names) or as a 'condition', one of the two");
         }
-        if (!type.counts() && (condition != null || rules.size() < 2)) {
-            throw new RulesException(where, "correlation '" + name + "': " + type.spelling() + " needs 'rules' naming at least two base rules");
+        if (type.counts() && conditions.size() > 1) {
+            throw new RulesException(at(file, keys.get("condition")), "correlation '" + name + "': " + type.spelling() + " takes one condition (join several with 'or')");
+        }
+        int steps = rules.size() + conditions.size();
+        if (!type.counts() && (steps < 2 || steps > 16)) {
+            throw new RulesException(where, "correlation '" + name + "': " + type.spelling() + " needs 2 to 16 steps ('rules' names or a 'condition' list)");
         }
         String field = keys.containsKey("field") ? scalar(file, keys.get("field"), "field") : null;
         if ((type == CorrelationType.VALUE_COUNT) != (field != null)) {
@@ -162,12 +173,12 @@ public final class CorrelationLoader {
         }
         definitions.put(name, new Definition(name,
                 keys.containsKey("desc") ? scalar(file, keys.get("desc"), "desc") : "",
-                type, rules, condition, condition == null ? null : at(file, keys.get("condition")),
+                type, rules, conditions, conditions.isEmpty() ? null : at(file, keys.get("condition")),
                 keys.containsKey("group_by") ? strings(file, keys.get("group_by"), "group_by") : List.of(),
                 field, timespan(file, keys.get("timespan"), name), threshold,
                 scalar(file, keys.get("output"), "output"), at(file, keys.get("output")), priority,
                 keys.containsKey("tags") ? strings(file, keys.get("tags"), "tags") : List.of(),
-                !keys.containsKey("enabled") || bool(file, keys.get("enabled"), "enabled"), where));
+                !keys.containsKey("enabled") || bool(file, keys.get("enabled"), "enabled"), where, Map.copyOf(keyLines)));
     }
 
     /**
@@ -180,18 +191,18 @@ public final class CorrelationLoader {
         for (Definition d : definitions.values()) {
             List<io.auditbridge.detector.condition.Condition> steps = new ArrayList<>();
             List<String> stepNames = new ArrayList<>();
-            if (d.condition != null) {
+            for (String condition : d.conditions) {
                 try {
-                    steps.add(rules.compileCondition(d.condition).condition());
+                    steps.add(rules.compileCondition(condition).condition());
                 } catch (ConditionSyntaxException e) {
                     throw new RulesException(d.conditionLocation, "correlation '" + d.name + "': condition: " + e.getMessage());
                 }
-                stepNames.add("condition");
+                stepNames.add("condition " + (stepNames.size() + 1));
             }
             for (String ruleName : d.rules) {
                 CompiledRule base = rules.rule(ruleName);
                 if (base == null) {
-                    throw new RulesException(d.location, "correlation '" + d.name + "': no k8s_audit rule named '" + ruleName + "'");
+                    throw new RulesException(d.at("rules"), "correlation '" + d.name + "': no k8s_audit rule named '" + ruleName + "'");
                 }
                 steps.add(base.condition());
                 stepNames.add(ruleName);
@@ -218,7 +229,7 @@ public final class CorrelationLoader {
         try {
             return table.slot(name);
         } catch (IllegalArgumentException e) {
-            throw new RulesException(d.location, "correlation '" + d.name + "': " + key + ": " + e.getMessage());
+            throw new RulesException(d.at(key), "correlation '" + d.name + "': " + key + ": " + e.getMessage());
         }
     }
 

@@ -63,8 +63,17 @@ final class CorrelationFixture {
     }
 
     CorrelationFixture(String correlations, CorrelationEngine.Settings settings) {
-        RuleSet rules = new RulesLoader().load("base.yaml", BASE_RULES).build();
-        List<CorrelationRule> compiled = new CorrelationLoader().load("test.correlations.yaml", correlations).compile(rules);
+        this(BASE_RULES, settings, correlations);
+    }
+
+    /** @param correlationFiles texts of correlation files, loaded in order */
+    CorrelationFixture(String rulesText, CorrelationEngine.Settings settings, String... correlationFiles) {
+        RuleSet rules = new RulesLoader().load("base.yaml", rulesText).build();
+        CorrelationLoader loader = new CorrelationLoader();
+        for (int i = 0; i < correlationFiles.length; i++) {
+            loader.load("test-" + i + ".correlations.yaml", correlationFiles[i]);
+        }
+        List<CorrelationRule> compiled = loader.compile(rules);
         engine = new CorrelationEngine(compiled, rules.fields(), settings, "h", metrics);
         detector = new Detector(rules, "h", Detector.GapListener.NONE, engine);
     }
@@ -100,6 +109,12 @@ final class CorrelationFixture {
                  "responseStatus": {"code": %d}}
                 """.formatted(auditId, time, time, user, verb, resource, namespace,
                 subresource == null ? "null" : "\"" + subresource + "\"", code));
+    }
+
+    /** An event {@code seconds} after T0 from a JSON merge patch; {@code %t} in it stands for the time. */
+    static Event patched(long seconds, String patchJson) {
+        String time = T0.plus(Duration.ofSeconds(seconds)).toString();
+        return TestEvents.event(patchJson.replace("%t", time));
     }
 
     static Event forbidden(String auditId, long seconds, String user) {
