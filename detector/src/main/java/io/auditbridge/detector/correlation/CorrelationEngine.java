@@ -47,18 +47,13 @@ public final class CorrelationEngine {
 
     private record WindowEnd(long end, String group, int rule) {}
 
-    private static final Comparator<Match> EVENT_TIME_ORDER = Comparator.comparingLong(Match::nanos)
-            .thenComparing(Match::auditId, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(Match::stage, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparingInt(Match::rule);
-
     private final CorrelationRule[] rules;
     private final Settings settings;
     private final String hostname;
     private final long lateness;
     private final FieldTable.Slot auditIdSlot;
     private final FieldTable.Slot stageSlot;
-    private final PriorityQueue<Match> waiting = new PriorityQueue<>(EVENT_TIME_ORDER);
+    private final PriorityQueue<Match> waiting = new PriorityQueue<>();
     /** (auditID, stage, rule) of matches that may still count, oldest arrival first. */
     private final LinkedHashMap<String, Long> counted = new LinkedHashMap<>();
     private final LinkedHashMap<String, GroupState> groups;
