@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.ConfigException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which Diagnostic Settings categories hold the audit Events to forward, and how their cluster is named. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 final class CategoryOptions {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();

@@ -1,8 +1,10 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import picocli.CommandLine.Option;
 
 /** How the cluster_name annotation is chosen ({@link ClusterNaming}). */
+@HelpGroup(HelpGroup.Section.SOURCE)
 final class ClusterOptions {
     @Option(names = "--cluster", paramLabel = "NAME",
             description = "cluster_name annotation (Falco ka.cluster.name) for every Event; default: the managed cluster's name "

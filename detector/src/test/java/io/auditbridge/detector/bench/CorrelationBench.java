@@ -42,7 +42,8 @@ public final class CorrelationBench {
         CorrelationEngine engine = new CorrelationEngine(correlations, rules.fields(),
                 new CorrelationEngine.Settings(Duration.ofMinutes(3), maxGroups, 100_000), "bench", metrics);
         run("bundled rules + 8 bundled correlations (max groups " + maxGroups + ")",
-                new Detector(rules, "bench", Detector.GapListener.NONE, engine), n, users);
+                new Detector(rules, new io.auditbridge.detector.engine.EngineOptions(io.auditbridge.detector.engine.RuleMatching.ALL,
+                        io.auditbridge.detector.engine.RuleSelection.ALL, java.util.List.of(), "bench"), Detector.GapListener.NONE, engine), n, users);
         System.out.printf("  correlation groups live at the end: %.0f, evicted: %.0f, late: %.0f%n",
                 metrics.registry().get("auditbridge.correlation.groups").gauge().value(),
                 metrics.count("auditbridge.correlation.groups.evicted"), metrics.count("auditbridge.correlation.late.events"));

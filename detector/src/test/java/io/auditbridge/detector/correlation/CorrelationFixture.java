@@ -5,6 +5,9 @@ import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.TestEvents;
 import io.auditbridge.detector.engine.Alert;
 import io.auditbridge.detector.engine.Detector;
+import io.auditbridge.detector.engine.EngineOptions;
+import io.auditbridge.detector.engine.RuleMatching;
+import io.auditbridge.detector.engine.RuleSelection;
 import io.auditbridge.detector.rules.RuleSet;
 import io.auditbridge.detector.rules.RulesLoader;
 import java.time.Duration;
@@ -75,7 +78,8 @@ final class CorrelationFixture {
         }
         List<CorrelationRule> compiled = loader.compile(rules);
         engine = new CorrelationEngine(compiled, rules.fields(), settings, "h", metrics);
-        detector = new Detector(rules, "h", Detector.GapListener.NONE, engine);
+        detector = new Detector(rules, new EngineOptions(RuleMatching.ALL, RuleSelection.ALL, List.of(), "h"),
+                Detector.GapListener.NONE, engine);
     }
 
     CorrelationFixture feed(Event... events) {
