@@ -92,7 +92,11 @@ public final class CorrelationEngine {
                 return false;
             }
         };
-        metrics.gauge("auditbridge.correlation.groups", "Live correlation groups", this::liveGroups);
+    }
+
+    /** True for an alert a correlation raised (its output fields carry what was measured). */
+    public static boolean raised(Alert alert) {
+        return alert.outputFields().containsKey("correlation.type");
     }
 
     /** The correlations this engine evaluates: those enabled among the ones it was given. */
@@ -243,10 +247,9 @@ public final class CorrelationEngine {
                 rule.tags(), hostname);
     }
 
-    private int liveGroups() {
-        synchronized (this) {
-            return groups.size();
-        }
+    /** Live groups, for the {@code auditbridge_correlation_groups} gauge. */
+    public synchronized int liveGroups() {
+        return groups.size();
     }
 
     /** For tests and the bench: how many matches wait for the watermark. */
