@@ -416,7 +416,8 @@ class ManifestsTest {
         assertThat(rules.split(",")).as("bundled first, then the custom file (append/override)")
                 .containsExactly("/etc/auditbridge/rules/bundled/auditbridge_k8s_audit_rules.yaml", "/etc/auditbridge/rules/custom/rules.yaml");
         var bundled = named(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, "auditbridge-rules-bundled");
-        assertThat(bundled.getData().get("auditbridge_k8s_audit_rules.yaml")).as("the chart's copy is the detector's bundled file")
+        assertThat(bundled.getData().get("auditbridge_k8s_audit_rules.yaml")).as("the chart's copy is the detector's bundled file: "
+                        + "cp detector/src/main/resources/io/auditbridge/detector/auditbridge_k8s_audit_rules.yaml deploy/helm/auditbridge/files/")
                 .isEqualTo(io.auditbridge.detector.rules.RulesFiles.bundledText().stripTrailing());
         var custom = named(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, "auditbridge-rules");
         assertThat(custom.getData().get("rules.yaml")).contains("rule: Exec By Untrusted User");
