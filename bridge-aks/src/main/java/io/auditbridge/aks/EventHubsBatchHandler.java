@@ -99,7 +99,9 @@ final class EventHubsBatchHandler implements Consumer<EventBatchContext> {
             pipeline.flush();
             try {
                 CompletableFuture.anyOf(submission.done(), stopped).get();
-                return submission.done().isDone();
+                // Checkpoint only on success: a failed submission is "done" too (exceptionally), and when the stop
+                // won the race the batch may still fail; neither may move the checkpoint.
+                return submission.done().isDone() && !submission.done().isCompletedExceptionally();
             } catch (ExecutionException failed) {
                 Duration wait = patience.next();
                 log.warn("delivery failed partition={} messages={} attempt={}: {}; retrying in {} ms without checkpointing",

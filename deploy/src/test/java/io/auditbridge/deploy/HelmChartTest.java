@@ -130,6 +130,34 @@ class HelmChartTest {
                 .hasMessageContaining(key.contains(".") ? key.substring(key.lastIndexOf('.') + 1).replaceAll("\\[.*", "") : key);
     }
 
+    @Test
+    void everyObjectOfTheSchemaWithDeclaredPropertiesRefusesOthers() throws IOException {
+        JsonNode schema = new ObjectMapper().readTree(HelmChart.CHART.resolve("values.schema.json").toFile());
+        List<String> open = new ArrayList<>();
+        walkSchema(schema, "", open);
+        assertThat(open).as("objects with properties but without additionalProperties: false (a misspelt key would pass)").isEmpty();
+        Map<String, Object> values = HelmChart.yamlMap(HelmChart.read(HelmChart.CHART.resolve("values.yaml")));
+        for (String key : ValuesTable.leafKeys(values)) {
+            JsonNode node = schema;
+            for (String part : key.split("\\.")) {
+                node = node.path("properties").path(part);
+            }
+            assertThat(node.isMissingNode()).as("values.yaml key " + key + " is declared in values.schema.json").isFalse();
+        }
+    }
+
+    private static void walkSchema(JsonNode node, String path, List<String> open) {
+        if (node.has("properties")) {
+            if (!node.path("additionalProperties").isBoolean() || node.path("additionalProperties").asBoolean()) {
+                open.add(path.isEmpty() ? "(root)" : path);
+            }
+            node.path("properties").fields().forEachRemaining(e -> walkSchema(e.getValue(), path + "." + e.getKey(), open));
+        }
+        if (node.has("items")) {
+            walkSchema(node.path("items"), path + "[]", open);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "gke-poller  | autoscaling.enabled     | true  | pollers do not scale out",
@@ -259,7 +287,38 @@ class HelmChartTest {
         for (String source : HelmChart.SOURCES) {
             assertThat(readme).as("README installs " + source + " with its example").contains("-f deploy/helm/examples/" + source + ".yaml");
         }
-        assertThat(readme).contains("kind: ApplicationSet").contains("clusters: {}").contains("helm upgrade --install");
+        assertThat(readme).contains("helm upgrade --install").contains("--set cluster=\"$name\"");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theFleetApplicationSetInstallsThisChartOnEveryClusterWithItsNameAsCluster() {
+        String readme = HelmChart.read(HelmChart.DEPLOY.resolve("README.md"));
+        int start = readme.indexOf("```yaml\napiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet");
+        assertThat(start).as("README has the ApplicationSet").isGreaterThanOrEqualTo(0);
+        String yaml = readme.substring(start + "```yaml\n".length(), readme.indexOf("```", start + 7));
+        Map<String, Object> appSet = HelmChart.yamlMap(yaml);
+        Map<String, Object> spec = (Map<String, Object>) appSet.get("spec");
+        List<Map<String, Object>> generators = (List<Map<String, Object>>) spec.get("generators");
+        assertThat(generators).as("Argo CD's cluster generator").anySatisfy(g -> assertThat(g).containsKey("clusters"));
+        Map<String, Object> app = (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+        Map<String, Object> source = (Map<String, Object>) app.get("source");
+        Path chart = HelmChart.DEPLOY.getParent().resolve((String) source.get("path")).normalize();
+        assertThat(chart).as("source.path is the chart").isEqualTo(HelmChart.CHART.toAbsolutePath().normalize());
+        Map<String, Object> helm = (Map<String, Object>) source.get("helm");
+        for (String valueFile : (List<String>) helm.get("valueFiles")) {
+            assertThat(valueFile).contains("{{index .metadata.labels \"auditbridge/source\"}}.yaml");
+            for (String label : HelmChart.SOURCES) {
+                Path file = chart.resolve(valueFile.replace("{{index .metadata.labels \"auditbridge/source\"}}", label)).normalize();
+                assertThat(file).as(valueFile + " for a cluster labelled auditbridge/source=" + label).isEqualTo(HelmChart.example(label).toAbsolutePath().normalize());
+            }
+        }
+        List<Map<String, Object>> parameters = (List<Map<String, Object>>) helm.get("parameters");
+        assertThat(parameters).as("the cluster's Argo CD name becomes the chart's cluster value")
+                .anySatisfy(p -> assertThat(p).containsEntry("name", "cluster").containsEntry("value", "{{.name}}"));
+        assertThat(HelmChart.yamlMap(HelmChart.read(HelmChart.CHART.resolve("values.yaml")))).containsKey("cluster");
+        Map<String, Object> destination = (Map<String, Object>) app.get("destination");
+        assertThat(destination).containsEntry("server", "{{.server}}");
     }
 
     static List<HasMetadata> objects(List<Rendered> rendered) {

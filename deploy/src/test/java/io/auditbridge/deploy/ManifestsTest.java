@@ -159,7 +159,8 @@ class ManifestsTest {
         assertThat(pod.getContainers()).hasSize(1);
         String cw = what + " container " + c.getName();
         String image = source.equals("detector") ? "detector" : "bridge-" + source.replaceAll("-(poller|pubsub|firehose)$", "");
-        assertThat(c.getImage()).as(cw + " image built by deploy/images").isEqualTo("auditbridge/" + image + ":0.1.0-SNAPSHOT");
+        assertThat(c.getImage()).as(cw + " image built by deploy/images, tagged with the build's version (the chart's appVersion)")
+                .isEqualTo("auditbridge/" + image + ":" + System.getProperty("auditbridge.version", "0.1.0-SNAPSHOT"));
         assertThat(HelmChart.DEPLOY.resolve("images").resolve(image).resolve("pom.xml")).exists();
         assertThat(c.getCommand()).as("the image's entrypoint (the CLI) is kept; only args are set").isNullOrEmpty();
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(cw + " readOnlyRootFilesystem").isTrue();
@@ -209,6 +210,7 @@ class ManifestsTest {
                 }
             }
         });
+        assertParsesAsTheCliParsesIt(source, c, cw);
         assertThat(env.get("JAVA_TOOL_OPTIONS")).as(cw + ": an OutOfMemoryError ends the pod (Kubernetes restarts it) instead of leaving it half alive")
                 .contains("-XX:+ExitOnOutOfMemoryError");
         if (!source.equals("detector")) {
@@ -240,6 +242,24 @@ class ManifestsTest {
                 assertThat(containerPorts).as(what + ": NetworkPolicy opens only declared ports").contains(p.getPort().getIntVal())));
         assertThat(np.getSpec().getIngress()).as(what + ": metrics port reachable")
                 .anyMatch(rule -> rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 9090));
+    }
+
+    /**
+     * The container's args and literal AUDITBRIDGE_* values through the command's own Picocli model and
+     * converters (durations, numbers, enums, URLs), with the environment provider the CLI uses: what the
+     * pod would refuse at start with exit 2 fails here. Nothing is run.
+     */
+    private static void assertParsesAsTheCliParsesIt(String source, Container c, String what) {
+        Map<String, String> literal = new HashMap<>();
+        c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> literal.put(e.getName(), e.getValue()));
+        CommandLine cl = new CommandLine(COMMANDS.get(source).get());
+        cl.setDefaultValueProvider(new BridgeCli.EnvDefaults(literal));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        try {
+            cl.parseArgs(c.getArgs().toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new AssertionError(what + ": the CLI refuses the chart's settings: " + e.getMessage(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -416,7 +436,8 @@ class ManifestsTest {
         assertThat(rules.split(",")).as("bundled first, then the custom file (append/override)")
                 .containsExactly("/etc/auditbridge/rules/bundled/auditbridge_k8s_audit_rules.yaml", "/etc/auditbridge/rules/custom/rules.yaml");
         var bundled = named(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, "auditbridge-rules-bundled");
-        assertThat(bundled.getData().get("auditbridge_k8s_audit_rules.yaml")).as("the chart's copy is the detector's bundled file")
+        assertThat(bundled.getData().get("auditbridge_k8s_audit_rules.yaml")).as("the chart's copy is the detector's bundled file: "
+                        + "cp detector/src/main/resources/io/auditbridge/detector/auditbridge_k8s_audit_rules.yaml deploy/helm/auditbridge/files/")
                 .isEqualTo(io.auditbridge.detector.rules.RulesFiles.bundledText().stripTrailing());
         var custom = named(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, "auditbridge-rules");
         assertThat(custom.getData().get("rules.yaml")).contains("rule: Exec By Untrusted User");

@@ -12,7 +12,6 @@ import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.SourceRunner;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
-import io.auditbridge.core.sink.DeadLetterFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -67,7 +66,8 @@ public final class BridgeRuntime<T> implements AutoCloseable {
                 .metrics(metrics)
                 .checkpoints(checkpoints)
                 .onGiveUp(onGiveUp)
-                .deadLetters(new DeadLetterFile(pipelineOptions.deadLetterFile(), Clock.systemUTC()));
+                .deadLetters(pipelineOptions.deadLetters(Clock.systemUTC()))
+                .onFatalError(BridgeRuntime::exitOnFatalError);
         pipelineOptions.applyTo(b);
         Pipeline<T> pipeline = b.build();
         BridgeRuntime<T>[] self = new BridgeRuntime[1];
@@ -83,6 +83,16 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         LeaseLeadership leadership = checkpoints instanceof LeaderElectedCheckpointStore l ? l.leadership() : null;
         self[0] = new BridgeRuntime<>(metrics, pipeline, server, leadership);
         return self[0];
+    }
+
+    /** Exit code after an Error on the delivery thread (EX_SOFTWARE): the orchestrator restarts, the checkpoint resumes. */
+    public static final int EXIT_FATAL = 70;
+
+    private static void exitOnFatalError(Error e) {
+        System.err.println("fatal: " + e + " on the delivery thread; exiting " + EXIT_FATAL);
+        System.err.flush();
+        // halt, not exit: after an Error, shutdown hooks may hang on the broken state; nothing unacknowledged was committed.
+        Runtime.getRuntime().halt(EXIT_FATAL);
     }
 
     public Pipeline<T> pipeline() {
@@ -155,6 +165,8 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         Thread hook = Thread.ofPlatform().unstarted(() -> {
             log.info("stop requested: finishing in-flight deliveries");
             runner.stop();
+            // A source blocked on back-pressure (the sink down) returns now; deliveries get the shutdown timeout.
+            pipeline.beginShutdown();
             if (leadership != null) {
                 leadership.stopStandingBy();
             }
@@ -202,6 +214,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
                 lost.set(true);
                 log.warn("lost the lease: stopping polling; the new leader resumes from the shared checkpoint");
                 runner.stop();
+                pipeline.beginShutdown();
                 stop.countDown();
             });
         } finally {
@@ -224,6 +237,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         SourceRunner<T> r = runner;
         if (r != null) {
             r.stop();
+            pipeline.beginShutdown();
         }
         if (leadership != null) {
             leadership.stopStandingBy();
