@@ -51,7 +51,7 @@ class HostileClientsFirehoseTest {
                         "--listen-port", Integer.toString(port), "--path", PATH, "--sink", sink.url(),
                         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metricsPort),
                         "--request-timeout", "3s", "--dead-letter-file", dir.resolve("dl.ndjson").toString()),
-                ReceiverProcess.deploymentHeap(CHART_VALUES), List.of("-Dsun.net.httpserver.maxReqTime=6"), Map.of(), port,
+                ReceiverProcess.deploymentHeap(CHART_VALUES), List.of("-Dsun.net.httpserver.maxReqTime=10", "-Dsun.net.httpserver.maxRspTime=10"), Map.of(), port,
                 dir.resolve("receiver.log"));
     }
 

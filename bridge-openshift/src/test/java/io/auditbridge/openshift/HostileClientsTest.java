@@ -57,11 +57,11 @@ class HostileClientsTest {
         process = ReceiverProcess.start(OpenShiftBridge.class.getName(), List.of("run", "--listen-host", "127.0.0.1",
                         "--listen-port", Integer.toString(port), "--auth-token-file", token.toString(), "--sink", sink.url(),
                         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metricsPort),
-                        "--request-timeout", "2s", "--dead-letter-file", dir.resolve("dl.ndjson").toString()),
+                        "--request-timeout", "4s", "--dead-letter-file", dir.resolve("dl.ndjson").toString()),
                 ReceiverProcess.deploymentHeap(DEPLOYMENT),
-                // The JDK closes a request whose headers and body take longer than this (default 35 s; short here
-                // so the unfinished-header class finishes quickly), well after the receiver's own 2 s timeout.
-                List.of("-Dsun.net.httpserver.maxReqTime=5"), Map.of(), port, dir.resolve("receiver.log"));
+                // The JDK closes a request whose headers and body take longer than this (default 35 s; shorter here
+                // so the unfinished-header class finishes quickly), well after the receiver's own 4 s timeout.
+                List.of("-Dsun.net.httpserver.maxReqTime=10", "-Dsun.net.httpserver.maxRspTime=10"), Map.of(), port, dir.resolve("receiver.log"));
     }
 
     @AfterAll

@@ -36,7 +36,7 @@ class HostileClientsServeTest {
                         "--port", Integer.toString(port), "--token-file", token.toString(), "--metrics-host", "127.0.0.1",
                         "--metrics-port", Integer.toString(metricsPort), "--request-timeout", "2s",
                         "--alerts", "file:" + dir.resolve("alerts.ndjson")),
-                ReceiverProcess.deploymentHeap(CHART_VALUES), List.of("-Dsun.net.httpserver.maxReqTime=5"), Map.of(), port,
+                ReceiverProcess.deploymentHeap(CHART_VALUES), List.of("-Dsun.net.httpserver.maxReqTime=10", "-Dsun.net.httpserver.maxRspTime=10"), Map.of(), port,
                 dir.resolve("serve.log"))) {
             MalformedRequests.Target target = new MalformedRequests.Target("/k8s-audit", headers, good, List.of("Authorization"),
                     12L * 1024 * 1024);
