@@ -57,6 +57,16 @@ public final class PipelineOptions {
         return deadLetterFile;
     }
 
+    /** The in-flight bound in events (push sources size their own flow control to it). */
+    public int maxInFlightEvents() {
+        return maxInFlightEvents;
+    }
+
+    /** The in-flight bound in bytes. */
+    public long maxInFlightBytes() {
+        return maxInFlightBytes;
+    }
+
     /** Applies these settings; a bad value throws ConfigException naming its option. */
     public <T> Pipeline.Builder<T> applyTo(Pipeline.Builder<T> b) {
         try {
