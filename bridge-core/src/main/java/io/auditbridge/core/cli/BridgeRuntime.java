@@ -74,7 +74,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         if (ops != null && ops.port >= 0) {
             try {
                 server = OpsServer.start(ops.host, ops.port, registry, () -> self[0].standby || pipeline.isAlive(),
-                        () -> self[0].isReady());
+                        () -> self[0].notReadyReason());
             } catch (IOException e) {
                 throw new ConfigException("--metrics-port", "cannot listen on " + ops.host + ":" + ops.port + ": " + e.getMessage());
             }
@@ -98,8 +98,16 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     }
 
     /** {@code /readyz}: a standby waiting for the Lease is ready (it is healthy and takes over when needed). */
-    private boolean isReady() {
-        return standby || (pipeline.isReady() && sourceReady.getAsBoolean());
+    /** Why {@code /readyz} answers 503 (the pipeline's reason first: sink, dead letters, a stuck partition), or null. */
+    public String notReadyReason() {
+        if (standby) {
+            return null;
+        }
+        String why = pipeline.notReadyReason();
+        if (why != null) {
+            return why;
+        }
+        return sourceReady.getAsBoolean() ? null : "source not ready: the last fetch failed";
     }
 
     /** Adds the source's own check to {@code /readyz}. */
