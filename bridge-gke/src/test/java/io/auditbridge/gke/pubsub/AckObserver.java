@@ -34,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AckObserver implements ClientInterceptor {
     private final Map<String, String> messageOfAckId = new ConcurrentHashMap<>();
-    private final Map<String, String> dataOfMessage = new ConcurrentHashMap<>();
     private final Map<String, Long> ackSentAt = new ConcurrentHashMap<>();
     private final Set<String> ackConfirmed = ConcurrentHashMap.newKeySet();
     private final Set<String> nacked = ConcurrentHashMap.newKeySet();
@@ -66,7 +65,6 @@ public final class AckObserver implements ClientInterceptor {
                                 String id = m.getMessage().getMessageId();
                                 messageOfAckId.put(m.getAckId(), id);
                                 received.add(id);
-                                dataOfMessage.putIfAbsent(id, m.getMessage().getData().toString(StandardCharsets.UTF_8));
                             }
                         }
                         super.onMessage(message);
@@ -127,10 +125,5 @@ public final class AckObserver implements ClientInterceptor {
 
     public Set<String> received() {
         return received;
-    }
-
-    /** The message's data as received, for mapping a message id to the entry it carried. */
-    public String data(String messageId) {
-        return dataOfMessage.get(messageId);
     }
 }

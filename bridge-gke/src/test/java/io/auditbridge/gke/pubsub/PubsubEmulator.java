@@ -141,6 +141,15 @@ public final class PubsubEmulator implements AutoCloseable {
 
     /** Publishes each payload as one message, like a Log Router sink; returns the message ids in order. */
     public List<String> publish(ProjectSubscriptionName sub, List<byte[]> payloads) throws Exception {
+        return publish(sub, payloads, payloads.size(), Duration.ZERO);
+    }
+
+    /**
+     * Publishes in waves of {@code wave} messages with {@code pause} between them, like a sink's steady stream.
+     * (The emulator hands each streaming pull up to 1,000 waiting messages every 50 ms, whatever the client's flow
+     * control says; a burst would all go to whichever stream asked first.)
+     */
+    public List<String> publish(ProjectSubscriptionName sub, List<byte[]> payloads, int wave, Duration pause) throws Exception {
         TopicName topic = TopicName.of(PROJECT, sub.getSubscription().replaceFirst("-bridge$", ""));
         Publisher publisher = Publisher.newBuilder(topic)
                 .setChannelProvider(channels)
@@ -149,11 +158,18 @@ public final class PubsubEmulator implements AutoCloseable {
                         .setRequestByteThreshold(5_000_000L).setDelayThresholdDuration(Duration.ofMillis(20)).build())
                 .build();
         try {
-            List<ApiFuture<String>> ids = new ArrayList<>(payloads.size());
-            for (byte[] p : payloads) {
-                ids.add(publisher.publish(PubsubMessage.newBuilder().setData(ByteString.copyFrom(p)).build()));
+            List<String> out = new ArrayList<>(payloads.size());
+            for (int from = 0; from < payloads.size(); from += wave) {
+                List<ApiFuture<String>> ids = new ArrayList<>(wave);
+                for (byte[] p : payloads.subList(from, Math.min(payloads.size(), from + wave))) {
+                    ids.add(publisher.publish(PubsubMessage.newBuilder().setData(ByteString.copyFrom(p)).build()));
+                }
+                out.addAll(ApiFutures.allAsList(ids).get(120, TimeUnit.SECONDS));
+                if (!pause.isZero()) {
+                    Thread.sleep(pause);
+                }
             }
-            return ApiFutures.allAsList(ids).get(120, TimeUnit.SECONDS);
+            return out;
         } finally {
             publisher.shutdown();
             publisher.awaitTermination(30, TimeUnit.SECONDS);

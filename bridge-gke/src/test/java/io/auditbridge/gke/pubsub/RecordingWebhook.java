@@ -111,10 +111,20 @@ public final class RecordingWebhook implements AutoCloseable {
 
     /** Waits until {@code n} distinct auditIDs were answered 2xx; false when {@code timeout} passed first. */
     public boolean awaitDistinct(int n, Duration timeout) throws InterruptedException {
+        return awaitDistinct(n, timeout, new Process[0]);
+    }
+
+    /** As {@link #awaitDistinct(int, Duration)}, giving up early (false) when one of {@code senders} died. */
+    public boolean awaitDistinct(int n, Duration timeout, Process... senders) throws InterruptedException {
         long until = System.nanoTime() + timeout.toNanos();
         while (firstOk.size() < n) {
             if (System.nanoTime() > until) {
                 return false;
+            }
+            for (Process p : senders) {
+                if (!p.isAlive()) {
+                    return false;
+                }
             }
             Thread.sleep(50);
         }
