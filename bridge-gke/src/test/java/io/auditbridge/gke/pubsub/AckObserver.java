@@ -39,13 +39,16 @@ public final class AckObserver implements ClientInterceptor {
     private final Set<String> nacked = ConcurrentHashMap.newKeySet();
     private final Set<String> received = ConcurrentHashMap.newKeySet();
     private final Path confirmedFile;
+    private final Path sentFile;
 
     public AckObserver() {
         this(null);
     }
 
+    /** @param confirmedFile gets each ack Pub/Sub answered OK; {@code <confirmedFile>.sent} each ack sent */
     public AckObserver(Path confirmedFile) {
         this.confirmedFile = confirmedFile;
+        this.sentFile = confirmedFile == null ? null : confirmedFile.resolveSibling(confirmedFile.getFileName() + ".sent");
     }
 
     @Override
@@ -89,6 +92,7 @@ public final class AckObserver implements ClientInterceptor {
                         ackSentAt.putIfAbsent(id, now);
                         acking.add(id);
                     }
+                    append(sentFile, acking);
                 } else if (message instanceof ModifyAckDeadlineRequest m && m.getAckDeadlineSeconds() == 0) {
                     for (String ackId : m.getAckIdsList()) {
                         nacked.add(messageOfAckId.getOrDefault(ackId, "?" + ackId));
@@ -101,9 +105,13 @@ public final class AckObserver implements ClientInterceptor {
 
     private void confirmed(List<String> ids) {
         ackConfirmed.addAll(ids);
-        if (confirmedFile != null) {
+        append(confirmedFile, ids);
+    }
+
+    private static void append(Path file, List<String> ids) {
+        if (file != null && !ids.isEmpty()) {
             try {
-                Files.writeString(confirmedFile, String.join("\n", ids) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(file, String.join("\n", ids) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

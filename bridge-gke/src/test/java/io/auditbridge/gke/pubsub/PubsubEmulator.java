@@ -65,7 +65,7 @@ public final class PubsubEmulator implements AutoCloseable {
                 .setTransportChannelProvider(channels).setCredentialsProvider(NoCredentialsProvider.create()).build());
     }
 
-    static PubsubEmulator start(Path bin) throws IOException, InterruptedException {
+    public static PubsubEmulator start(Path bin) throws IOException, InterruptedException {
         int port = freePort();
         ProcessBuilder pb = new ProcessBuilder(List.of(bin.toString(), "--host=127.0.0.1", "--port=" + port))
                 .redirectErrorStream(true);

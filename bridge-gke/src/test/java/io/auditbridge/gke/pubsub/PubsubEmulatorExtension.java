@@ -74,7 +74,7 @@ public final class PubsubEmulatorExtension implements BeforeAllCallback, AfterAl
     }
 
     /** The emulator's launcher: $PUBSUB_EMULATOR_BIN, else under the SDK root gcloud names. */
-    static Path locate() throws IOException, InterruptedException {
+    public static Path locate() throws IOException, InterruptedException {
         String override = System.getenv("PUBSUB_EMULATOR_BIN");
         if (override != null && !override.isBlank()) {
             Path p = Path.of(override);

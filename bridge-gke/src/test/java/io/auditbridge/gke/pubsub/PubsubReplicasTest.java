@@ -61,8 +61,15 @@ class PubsubReplicasTest {
 
     /** A subscriber process and its ops port. */
     private record Replica(Process process, int opsPort, Path ackFile, Path log) {
+        /** Messages whose Acknowledge Pub/Sub answered OK. */
         Set<String> confirmedAcks() throws IOException {
             return Files.exists(ackFile) ? new HashSet<>(Files.readAllLines(ackFile)) : Set.of();
+        }
+
+        /** Messages an Acknowledge was sent for (answered or not: the process may have died first). */
+        Set<String> sentAcks() throws IOException {
+            Path sent = ackFile.resolveSibling(ackFile.getFileName() + ".sent");
+            return Files.exists(sent) ? new HashSet<>(Files.readAllLines(sent)) : Set.of();
         }
 
         String metrics() throws Exception {
@@ -144,24 +151,28 @@ class PubsubReplicasTest {
             assertThat(webhook.awaitDistinct(n, Duration.ofSeconds(180), second.process()))
                     .as("every event delivered after the restart: " + webhook.delivered().size() + "; log:\n" + second.logTail()).isTrue();
             assertThat(ackedByFirst).as("the first process had acked some").isNotEmpty();
-            // The messages the first process held unacked come back when their lease (10 s steps) runs out.
+            // The messages the first process held unacked come back when their lease (10 s steps) runs out; those it
+            // had sent an ack for before dying may or may not have been acked by Pub/Sub.
+            Set<String> ackSentByFirst = first.sentAcks();
             waitFor(() -> {
                 try {
-                    Set<String> all = new HashSet<>(ackedByFirst);
+                    Set<String> all = new HashSet<>(ackSentByFirst);
                     all.addAll(second.confirmedAcks());
                     return all.containsAll(ids);
                 } catch (IOException e) {
                     return false;
                 }
             }, Duration.ofSeconds(180));
+            second.process().destroy();
+            assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // Nothing is left unacked: past every lease, a waiting pull finds no message.
+            assertThat(emulator.pullWaiting(sub, Duration.ofSeconds(12))).as("messages left on the subscription").isZero();
             assertThat(webhook.delivered()).hasSize(n);
             for (String dup : webhook.duplicates()) {
                 assertThat(ackedByFirst).as("duplicate " + dup + " was acked before the kill").doesNotContain(messageOf.get(dup));
             }
             System.out.printf("SIGKILL: %d delivered before the kill, %d acked by the killed process, %d duplicates%n",
                     deliveredAtKill, ackedByFirst.size(), webhook.duplicates().size());
-            second.process().destroy();
-            assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(webhook.failures()).isEmpty();
         }
     }
