@@ -1,5 +1,9 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.Summaries;
+import io.auditbridge.core.cli.Progress;
+import io.auditbridge.core.cli.ProgressOptions;
+import io.auditbridge.core.cli.HelpGroup;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.Pipeline;
@@ -21,6 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code backfill}: reads each partition between two enqueued times with an EventHubConsumerClient, no checkpoints. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = "Deliver the AKS audit records enqueued in a time window (within the hub's retention), then exit.")
 final class AksBackfillCommand implements Callable<Integer> {
@@ -41,6 +46,12 @@ final class AksBackfillCommand implements Callable<Integer> {
 
     @Mixin
     LogOptions logOptions;
+
+    @Mixin
+    ProgressOptions progressOptions;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--partitions", paramLabel = "ID", split = ",",
             description = "Only these partitions, comma-separated (default: all).")
@@ -67,6 +78,12 @@ final class AksBackfillCommand implements Callable<Integer> {
                 partitions, since, until, maxBatchMessages);
         BridgeRuntime<byte[]> runtime = BridgeRuntime.create("aks", categories.translator(), sink, null, pipelineOptions,
                 null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
-        return runtime.runPolling(source, Duration.ZERO, Duration.ofMinutes(5));
+        int code;
+        try (Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), "aks backfill",
+                () -> Summaries.delivered(runtime.metrics()), () -> Summaries.timeReached(runtime.metrics()))) {
+            code = runtime.runPolling(source, Duration.ZERO, Duration.ofMinutes(5));
+        }
+        Summaries.backfill(spec.commandLine().getErr(), "aks", since, until, runtime.metrics(), sink, java.util.Map.of());
+        return code;
     }
 }

@@ -1,5 +1,9 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.cli.Summaries;
+import io.auditbridge.core.cli.Progress;
+import io.auditbridge.core.cli.ProgressOptions;
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
@@ -16,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code backfill --since --until}: deliver one fixed range of the audit log, then exit. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = "Read a fixed time range of the EKS audit log from CloudWatch Logs, deliver it, and exit "
                 + "(0 when everything was delivered).")
@@ -34,6 +39,12 @@ final class EksBackfillCommand implements Callable<Integer> {
 
     @Mixin
     LogOptions logOptions;
+
+    @Mixin
+    ProgressOptions progressOptions;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -54,6 +65,12 @@ final class EksBackfillCommand implements Callable<Integer> {
             runtime.close();
             throw e;
         }
-        return runtime.runPolling(source, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        int code;
+        try (Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), "eks backfill",
+                () -> Summaries.delivered(runtime.metrics()), () -> Summaries.timeReached(runtime.metrics()))) {
+            code = runtime.runPolling(source, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        }
+        Summaries.backfill(spec.commandLine().getErr(), EksAuditTranslator.PROVIDER, since, until, runtime.metrics(), sink, java.util.Map.of());
+        return code;
     }
 }

@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
  * HTTP endpoint a Firehose stream fed by a subscription filter delivers to ({@code --source firehose}), and
  * deliver the Events until stopped.
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "cloudwatch: poll the EKS audit log streams in CloudWatch Logs (FilterLogEvents), resuming from "
                 + "the checkpoint after a restart. firehose: serve Amazon Data Firehose's HTTP endpoint destination.")
@@ -47,11 +49,13 @@ final class EksRunCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}). Env: AUDITBRIDGE_SOURCE.")
     SourceKind sourceKind;
 
+    @HelpGroup(HelpGroup.Section.RECEIVER)
     @Option(names = "--firehose-access-key-file", paramLabel = "FILE",
             description = "firehose: file holding the access key configured on the Firehose stream (X-Amz-Firehose-Access-Key); "
                     + "re-read when it changes. Env: AUDITBRIDGE_FIREHOSE_ACCESS_KEY_FILE.")
     Path firehoseAccessKeyFile;
 
+    @HelpGroup(HelpGroup.Section.RECEIVER)
     @Option(names = "--firehose-access-key", paramLabel = "KEY", hidden = true,
             description = "firehose: the access key itself; prefer the file or the AUDITBRIDGE_FIREHOSE_ACCESS_KEY variable.")
     String firehoseAccessKey;
@@ -73,6 +77,7 @@ final class EksRunCommand implements Callable<Integer> {
             description = "Without a checkpoint, start this long before now - lag (default ${DEFAULT-VALUE}).")
     Duration initialLookback;
 
+    @HelpGroup(HelpGroup.Section.OPERATIONS)
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.class,
             description = "On SIGTERM, wait this long for in-flight events (default ${DEFAULT-VALUE}).")
     Duration drainTimeout;
@@ -126,7 +131,9 @@ final class EksRunCommand implements Callable<Integer> {
 
     private int runFirehose() throws Exception {
         Supplier<String> key = firehoseAccessKey();
-        HttpReceiverConfig config = receiver.toConfig(FIREHOSE_PATH);
+        // Firehose's HTTP endpoint destination always sends application/json.
+        HttpReceiverConfig config = receiver.toConfig(FIREHOSE_PATH).withBudgetBytes(pipelineOptions.maxInFlightBytes())
+                .withMediaTypes(java.util.List.of("application/json"));
         // Answer before the receiver's timeout (and Firehose's 3 minutes) with a definite error, never a hang:
         // the retry of a batch is bounded by the same time unless --max-retry-duration says otherwise.
         Duration deliveryTimeout = receiver.requestTimeout().minusSeconds(2);
@@ -144,7 +151,8 @@ final class EksRunCommand implements Callable<Integer> {
         try {
             runtime.pipeline().start();
             server = HttpReceiver.start(config, new FirehoseRequestHandler(key, new SubscriptionDelivery(runtime.pipeline()),
-                    deliveryTimeout, Clock.systemUTC()));
+                    deliveryTimeout, Clock.systemUTC()), FirehoseRequestHandler.observer(runtime.metrics()));
+            runtime.addLivenessCheck(server::isAlive);
         } catch (IOException e) {
             runtime.close();
             throw new ConfigException("--listen-port", "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());

@@ -11,9 +11,8 @@ import io.auditbridge.core.cli.Durations;
 import io.auditbridge.core.cli.PipelineOptions;
 import io.auditbridge.core.cli.SinkOptions;
 import io.auditbridge.core.ops.PipelineMetrics;
-import io.auditbridge.core.sink.DeadLetterFile;
+import io.auditbridge.core.sink.DeadLetterLog;
 import io.cloudevents.CloudEvent;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,9 @@ import picocli.CommandLine.Mixin;
  * JSON in {@code message.data}. It is translated and delivered to the configured sink before the invocation
  * returns; when delivery fails within the retry budget the invocation fails, so Pub/Sub redelivers the
  * message (never acknowledged, then lost). Input that cannot be translated is logged and counted and the
- * message acknowledged: redelivering it cannot help.
+ * message acknowledged: redelivering it cannot help. Dead letters (events the sink refused for their content,
+ * untranslatable records) are structured JSON lines on stderr, which Cloud Logging keeps; never a file in /tmp,
+ * which is memory and dies with the instance, so a message is acknowledged only once its dead letters are logged.
  *
  * <p>Configured like the CLI, from {@code AUDITBRIDGE_*} variables ({@code AUDITBRIDGE_SINK},
  * {@code AUDITBRIDGE_SINK_TOKEN_FILE}, {@code AUDITBRIDGE_MAX_RETRY_DURATION} (default 30s), …). One pipeline
@@ -111,9 +112,6 @@ public final class GkeAuditFunction implements CloudEventsFunction {
         if (System.getenv(BridgeCli.envName("--max-retry-duration")) == null) {
             defaults.addAll(List.of("--max-retry-duration", DEFAULT_MAX_RETRY.toSeconds() + "s"));
         }
-        if (System.getenv(BridgeCli.envName("--dead-letter-file")) == null) {
-            defaults.addAll(List.of("--dead-letter-file", "/tmp/auditbridge-dead-letter.ndjson")); // the only writable place
-        }
         Config config = new Config();
         BridgeCli.commandLine(config).parseArgs(defaults.toArray(String[]::new));
         PipelineMetrics metrics = PipelineMetrics.inMemory("gke");
@@ -122,7 +120,7 @@ public final class GkeAuditFunction implements CloudEventsFunction {
                 .metrics(metrics)
                 .checkpoints(CheckpointStore.NONE)
                 .onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION)
-                .deadLetters(new DeadLetterFile(config.pipelineOptions.deadLetterFile(), Clock.systemUTC()));
+                .deadLetters(DeadLetterLog.stderr()); // /tmp is memory, lost with the instance: Cloud Logging keeps stderr
         config.pipelineOptions.applyTo(b);
         Pipeline<byte[]> pipeline = b.build();
         try {

@@ -1,5 +1,9 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.cli.Summaries;
+import io.auditbridge.core.cli.Progress;
+import io.auditbridge.core.cli.ProgressOptions;
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
@@ -19,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code backfill --since --until}: read one fixed range once, deliver it, print a summary and exit. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = "Read GKE audit entries of a fixed time range once, deliver them to --sink and exit with a summary.")
 final class GkeBackfillCommand implements Callable<Integer> {
@@ -37,6 +42,10 @@ final class GkeBackfillCommand implements Callable<Integer> {
     @Mixin
     LogOptions logOptions;
 
+    @Mixin
+    ProgressOptions progressOptions;
+
+    @HelpGroup(HelpGroup.Section.OPERATIONS)
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.class,
             description = "How long to wait for the last deliveries before giving up (default ${DEFAULT-VALUE}).")
     Duration drainTimeout;
@@ -55,14 +64,18 @@ final class GkeBackfillCommand implements Callable<Integer> {
         LogEntryTranslator translator = new LogEntryTranslator();
         BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.create("gke", translator, sink, null,
                 pipelineOptions, null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
-        int code = logging.poll(runtime, translator, filter, new CloudLoggingSource.Settings(Duration.ZERO, Duration.ZERO,
+        Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), "gke backfill",
+                () -> Summaries.delivered(runtime.metrics()), () -> Summaries.timeReached(runtime.metrics()));
+        int code;
+        try {
+            code = logging.poll(runtime, translator, filter, new CloudLoggingSource.Settings(Duration.ZERO, Duration.ZERO,
                 Duration.ofSeconds(1), logging.pageSize, logging.readsPerMinute, since, until), clock, drainTimeout);
+        } finally {
+            progress.close();
+        }
         PipelineMetrics m = runtime.metrics();
-        spec.commandLine().getErr().printf("gke backfill %s .. %s: %.0f requests, %.0f events delivered, %.0f skipped, %.0f record errors, %.0f deduplicated, %.0f dead-lettered%n",
-                since, until, m.count("auditbridge.gke.read_requests"), m.count("auditbridge.events.out"),
-                m.count("auditbridge.events.skipped"), m.count("auditbridge.records.errored"),
-                m.count("auditbridge.events.deduped"), m.count("auditbridge.events.dead_lettered"));
-        spec.commandLine().getErr().flush();
+        Summaries.backfill(spec.commandLine().getErr(), "gke", since, until, m, sink,
+                java.util.Map.of("requests", (long) m.count("auditbridge.gke.read_requests")));
         return code;
     }
 }

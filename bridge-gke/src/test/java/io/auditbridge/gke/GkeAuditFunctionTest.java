@@ -17,7 +17,7 @@ import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.retry.RetryPolicy;
-import io.auditbridge.core.sink.DeadLetterFile;
+import io.auditbridge.core.sink.DeadLetterLog;
 import io.auditbridge.core.sink.WebhookSink;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -41,6 +41,7 @@ class GkeAuditFunctionTest {
 
     private WireMockServer webhook;
     private Pipeline<byte[]> pipeline;
+    private final java.io.ByteArrayOutputStream deadLetterLines = new java.io.ByteArrayOutputStream();
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T02:00:00Z"));
 
     @BeforeEach
@@ -58,7 +59,7 @@ class GkeAuditFunctionTest {
                     return true;
                 })
                 .clock(clock)
-                .deadLetters(new DeadLetterFile(dir.resolve("dl.ndjson"), clock))
+                .deadLetters(new DeadLetterLog(new java.io.PrintStream(deadLetterLines, true), clock))
                 .build();
         pipeline.start();
     }
@@ -148,6 +149,32 @@ class GkeAuditFunctionTest {
 
         assertThat(webhook.findAll(postRequestedFor(urlEqualTo("/k8s_audit")))).singleElement()
                 .satisfies(r -> assertThat(r.getBodyAsString()).contains("8f3c6a1e-5b2d-4c1a-9f00-000000000001"));
+    }
+
+    @Test
+    void anEventTheSinkRefusesIsAcknowledgedOnlyAsAStructuredLogLineNeverAsAFileInTmp() throws Exception {
+        webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(422).withBody("invalid object")));
+        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+
+        function.accept(pubSubEvent("13548799232871235", Fixtures.bytes("logentries/delete-404.json")));
+
+        String[] lines = deadLetterLines.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(1);
+        JsonNode line = EventJson.MAPPER.readTree(lines[0]);
+        assertThat(line.get("logger").asText()).isEqualTo("auditbridge.deadletter");
+        assertThat(line.get("severity").asText()).isEqualTo("WARNING");
+        assertThat(line.get("reason").asText()).contains("HTTP 422");
+        assertThat(line.at("/event/auditID").asText()).isEqualTo("8f3c6a1e-5b2d-4c1a-9f00-000000000002");
+    }
+
+    @Test
+    void aMisconfiguredSinkFailsTheInvocationAndLogsNoDeadLetter() {
+        webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(401)));
+        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> function.accept(pubSubEvent("13548799232871236", Fixtures.bytes("logentries/delete-404.json"))))
+                .isInstanceOf(io.auditbridge.core.DeliveryFailedException.class).hasMessageContaining("HTTP 401");
+        assertThat(deadLetterLines.size()).isZero();
     }
 
     @Test

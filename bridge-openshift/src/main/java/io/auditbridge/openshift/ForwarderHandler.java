@@ -1,6 +1,5 @@
 package io.auditbridge.openshift;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceRecord;
@@ -9,6 +8,8 @@ import io.auditbridge.core.http.BadRequestException;
 import io.auditbridge.core.http.HandlerResponse;
 import io.auditbridge.core.http.ReceivedRequest;
 import io.auditbridge.core.http.RequestHandler;
+import io.auditbridge.core.http.PayloadTooLargeException;
+import io.auditbridge.core.http.RequestBudget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,31 +48,91 @@ final class ForwarderHandler implements RequestHandler {
     @Override
     public HandlerResponse handle(ReceivedRequest request) throws BadRequestException, InterruptedException {
         String requestId = "req-" + requests.incrementAndGet();
-        List<JsonNode> records;
+        String cluster = clusterNameFor(request);
+        // Records are submitted in chunks while the body is read, so a request never holds more than one chunk
+        // of trees (charged to its budget); the events themselves are bounded by the pipeline's in-flight bound.
+        RequestBudget.Lease lease = request.budget();
+        long bodyMark = lease.held();
+        List<SourceRecord<ForwardedRecord>> chunk = new ArrayList<>(CHUNK_RECORDS);
+        List<Submission> submissions = new ArrayList<>();
+        long[] count = {0};
         try {
-            records = ForwarderBody.records(request.body());
+            ForwarderBody.read(request.body(), request.jsonReader(), json -> {
+                count[0]++;
+                if (count[0] > request.maxRecords()) {
+                    throw new TooManyRecords();
+                }
+                chunk.add(SourceRecord.unpositioned(requestId + "#" + (count[0] - 1), new ForwardedRecord(json, cluster)));
+                if (chunk.size() >= CHUNK_RECORDS || lease.held() - bodyMark >= CHUNK_BYTES) {
+                    submitChunk(chunk, submissions, lease, bodyMark);
+                }
+            });
+            submitChunk(chunk, submissions, lease, bodyMark);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
+        } catch (TooManyRecords e) {
+            throw new PayloadTooLargeException("more than " + request.maxRecords() + " records in one request");
+        } catch (Interrupted e) {
+            throw e.cause;
         }
-        String cluster = clusterNameFor(request);
-        List<SourceRecord<ForwardedRecord>> submitted = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            submitted.add(SourceRecord.unpositioned(requestId + "#" + i, new ForwardedRecord(records.get(i), cluster)));
+        long events = 0;
+        long skipped = 0;
+        long errors = 0;
+        long deduped = 0;
+        for (Submission submission : submissions) {
+            try {
+                submission.done().get();
+            } catch (ExecutionException e) {
+                String why = e.getCause() instanceof DeliveryFailedException ? e.getCause().getMessage() : e.getCause().getClass().getName();
+                log.warn("request {} not delivered, answering 503 so the collector retries: {}", requestId, why);
+                return HandlerResponse.text(503, "events not delivered yet; retry")
+                        .withHeader("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+            }
+            events += submission.events();
+            skipped += submission.skipped();
+            errors += submission.errors();
+            deduped += submission.deduped();
         }
-        Submission submission = pipeline.submit(submitted);
+        log.debug("request {} delivered records={} events={} skipped={} errors={} deduped={}", requestId, count[0], events,
+                skipped, errors, deduped);
+        return HandlerResponse.json(200, "{\"records\":" + count[0] + ",\"events\":" + events
+                + ",\"skipped\":" + skipped + ",\"errors\":" + errors + ",\"deduplicated\":" + deduped + "}");
+    }
+
+    /** Records per submitted chunk, and the tree bytes after which a chunk is submitted early. */
+    static final int CHUNK_RECORDS = 256;
+    static final long CHUNK_BYTES = 4L * 1024 * 1024;
+
+    private void submitChunk(List<SourceRecord<ForwardedRecord>> chunk, List<Submission> submissions,
+                             RequestBudget.Lease lease, long bodyMark) {
+        if (chunk.isEmpty()) {
+            return;
+        }
         try {
-            submission.done().get();
-        } catch (ExecutionException e) {
-            String why = e.getCause() instanceof DeliveryFailedException ? e.getCause().getMessage() : e.getCause().getClass().getName();
-            log.warn("request {} not delivered, answering 503 so the collector retries: {}", requestId, why);
-            return HandlerResponse.text(503, "events not delivered yet; retry")
-                    .withHeader("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+            submissions.add(pipeline.submit(List.copyOf(chunk)));
+        } catch (InterruptedException e) {
+            throw new Interrupted(e);
         }
-        log.debug("request {} delivered records={} events={} skipped={} errors={} deduped={}", requestId, records.size(),
-                submission.events(), submission.skipped(), submission.errors(), submission.deduped());
-        return HandlerResponse.json(200, "{\"records\":" + records.size() + ",\"events\":" + submission.events()
-                + ",\"skipped\":" + submission.skipped() + ",\"errors\":" + submission.errors()
-                + ",\"deduplicated\":" + submission.deduped() + "}");
+        chunk.clear();
+        // The trees became events (counted by the pipeline's in-flight bound): give their budget back.
+        lease.releaseTo(bodyMark);
+    }
+
+    /** Carries the record limit out of the parse callback. */
+    private static final class TooManyRecords extends RuntimeException {
+        TooManyRecords() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Carries an interrupt out of the parse callback. */
+    private static final class Interrupted extends RuntimeException {
+        final InterruptedException cause;
+
+        Interrupted(InterruptedException cause) {
+            super(null, null, false, false);
+            this.cause = cause;
+        }
     }
 
     private String clusterNameFor(ReceivedRequest request) {

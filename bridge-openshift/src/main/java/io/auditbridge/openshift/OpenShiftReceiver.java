@@ -3,6 +3,7 @@ package io.auditbridge.openshift;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
+import io.auditbridge.core.http.ResponseObserver;
 import io.auditbridge.core.ops.PipelineMetrics;
 import java.io.IOException;
 import java.time.Duration;
@@ -31,9 +32,28 @@ public final class OpenShiftReceiver implements AutoCloseable {
                                           String clusterName, String clusterNameHeader) throws IOException {
         ForwarderHandler handler = new ForwarderHandler(pipeline, clusterName, clusterNameHeader, config.retryAfter());
         PipelineMetrics metrics = pipeline.metrics();
-        return new OpenShiftReceiver(HttpReceiver.start(config, handler, (path, status, elapsed) ->
+        HttpReceiverConfig limited = config.mediaTypes().isEmpty() ? config.withMediaTypes(MEDIA_TYPES) : config;
+        return new OpenShiftReceiver(HttpReceiver.start(limited, handler, new ResponseObserver() {
+            @Override
+            public void responded(String path, int status, Duration elapsed) {
                 metrics.counter(REQUESTS_METRIC, "Requests answered by the receiver, by HTTP status",
-                        "status", Integer.toString(status)).increment()));
+                        "status", Integer.toString(status)).increment();
+            }
+
+            @Override
+            public void rejected(String path, String reason) {
+                metrics.counter(ResponseObserver.REJECTED_METRIC, "Requests the receiver refused, by reason", "reason", reason)
+                        .increment();
+            }
+        }));
+    }
+
+    /** What a ClusterLogForwarder http output sends: {@code format: json} or {@code ndjson} (CLO allows only these). */
+    static final java.util.List<String> MEDIA_TYPES = java.util.List.of("application/json", "application/x-ndjson");
+
+    /** For {@code /healthz}: the HTTP server is serving. */
+    public boolean isAlive() {
+        return http.isAlive();
     }
 
     public int port() {

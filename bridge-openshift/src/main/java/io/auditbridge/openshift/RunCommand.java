@@ -1,5 +1,6 @@
 package io.auditbridge.openshift;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
  * answers 2xx only after the sink acknowledged a request's Events and 503 otherwise, so Vector's buffer keeps
  * everything not yet delivered; there is no position to checkpoint.
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Receive ClusterLogForwarder http output (JSON array, NDJSON, gzip/deflate) and deliver the audit Events.")
 final class RunCommand implements Callable<Integer> {
@@ -61,13 +63,14 @@ final class RunCommand implements Callable<Integer> {
     /** Tests learn the bound port here; null in production. */
     Consumer<Started> onStarted;
 
+    @HelpGroup(HelpGroup.Section.RECEIVER)
     @Option(names = "--allow-unauthenticated",
             description = "Accept requests without credentials (no --auth-* and no --tls-client-ca-file); for tests only.")
     boolean allowUnauthenticated;
 
     @Override
     public Integer call() throws Exception {
-        HttpReceiverConfig config = receiver.toConfig(OpenShiftReceiver.DEFAULT_PATH);
+        HttpReceiverConfig config = receiver.toConfig(OpenShiftReceiver.DEFAULT_PATH).withBudgetBytes(pipelineOptions.maxInFlightBytes());
         boolean clientCertificates = config.tls() != null && config.tls().requiresClientCertificate();
         if (!config.hasCredentials() && !clientCertificates && !allowUnauthenticated) {
             throw new ConfigException("--auth-token-file", "required: anyone who can reach the port could inject audit "
@@ -86,6 +89,7 @@ final class RunCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new ConfigException("--listen-port", "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
             }
+            runtime.addLivenessCheck(server::isAlive);
             try {
                 if (onStarted != null) {
                     onStarted.accept(new Started(server.port(), runtime::requestStop));

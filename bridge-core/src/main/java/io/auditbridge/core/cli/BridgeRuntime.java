@@ -12,7 +12,6 @@ import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.SourceRunner;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
-import io.auditbridge.core.sink.DeadLetterFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -42,6 +41,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     private final LeaseLeadership leadership;
     private volatile boolean standby;
     private volatile SourceRunner<T> runner;
+    private final java.util.List<BooleanSupplier> liveness = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private BridgeRuntime(PipelineMetrics metrics, Pipeline<T> pipeline, OpsServer ops, LeaseLeadership leadership) {
         this.metrics = metrics;
@@ -66,14 +66,14 @@ public final class BridgeRuntime<T> implements AutoCloseable {
                 .metrics(metrics)
                 .checkpoints(checkpoints)
                 .onGiveUp(onGiveUp)
-                .deadLetters(new DeadLetterFile(pipelineOptions.deadLetterFile(), Clock.systemUTC()));
+                .deadLetters(pipelineOptions.deadLetters(Clock.systemUTC()));
         pipelineOptions.applyTo(b);
         Pipeline<T> pipeline = b.build();
         BridgeRuntime<T>[] self = new BridgeRuntime[1];
         OpsServer server = null;
         if (ops != null && ops.port >= 0) {
             try {
-                server = OpsServer.start(ops.host, ops.port, registry, () -> self[0].standby || pipeline.isAlive(),
+                server = OpsServer.start(ops.host, ops.port, registry, () -> self[0].isAlive(),
                         () -> self[0].notReadyReason());
             } catch (IOException e) {
                 throw new ConfigException("--metrics-port", "cannot listen on " + ops.host + ":" + ops.port + ": " + e.getMessage());
@@ -95,6 +95,27 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     /** The bound port of the ops endpoint, or -1. */
     public int opsPort() {
         return ops == null ? -1 : ops.port();
+    }
+
+    /** {@code /healthz}: the delivery thread and every added check (a receiver's server) are alive. */
+    private boolean isAlive() {
+        if (standby) {
+            return true;
+        }
+        if (!pipeline.isAlive()) {
+            return false;
+        }
+        for (BooleanSupplier check : liveness) {
+            if (!check.getAsBoolean()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Adds a check to {@code /healthz}, e.g. a receiver's {@code isAlive}. */
+    public void addLivenessCheck(BooleanSupplier alive) {
+        liveness.add(alive);
     }
 
     /** {@code /readyz}: a standby waiting for the Lease is ready (it is healthy and takes over when needed). */
@@ -148,7 +169,19 @@ public final class BridgeRuntime<T> implements AutoCloseable {
             if (lostLeadership.get()) {
                 return EXIT_LOST_LEADERSHIP;
             }
-            return delivered ? 0 : BridgeCli.EXIT_DELIVERY;
+            if (!delivered) {
+                return BridgeCli.EXIT_DELIVERY;
+            }
+            // A backfill that reached its end succeeded only if the sink took every event: an event it refused
+            // (or that was too large, or given up after --max-retry-duration) sits in the dead-letter file.
+            double notDelivered = metrics.count("auditbridge.events.dead_lettered", "reason", "rejected")
+                    + metrics.count("auditbridge.events.dead_lettered", "reason", "gave_up")
+                    + metrics.count("auditbridge.events.dead_lettered", "reason", "event_too_large");
+            if (runner.exhausted() && notDelivered > 0) {
+                log.error("{} events were not delivered to the sink (see the dead-letter file)", Math.round(notDelivered));
+                return BridgeCli.EXIT_DELIVERY;
+            }
+            return 0;
         } finally {
             try {
                 source.close();

@@ -15,6 +15,7 @@ import java.util.ServiceLoader;
 import picocli.CommandLine.Option;
 
 /** Where Events go: {@code --sink URL | console | embedded}, with the webhook's token, TLS and timeouts. */
+@HelpGroup(HelpGroup.Section.SINK)
 public final class SinkOptions {
     @Option(names = "--sink", paramLabel = "URL|console|embedded",
             description = "Webhook URL (Falco k8saudit, Sysdig agent :7765/k8s_audit, detector serve), "
@@ -75,6 +76,11 @@ public final class SinkOptions {
             }
         }
         throw new ConfigException("--sink", "must be an http(s) URL, 'console' or 'embedded' (not available in this build): " + abbreviate(choice));
+    }
+
+    /** Whether --sink is the embedded detector (the summary then counts its alerts). */
+    public boolean isEmbedded() {
+        return sink != null && sink.strip().equals("embedded");
     }
 
     /** Whether --sink names a webhook (the token, TLS and gzip options apply). */

@@ -1,7 +1,6 @@
 package io.auditbridge.core.cli;
 
 import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Submission;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,10 +22,19 @@ import picocli.CommandLine.Spec;
  * {@code translate [FILE...]}: reads saved provider records (stdin when no file or "-"), translates them and
  * writes NDJSON Events to stdout in input order (or to {@code --sink}); per-record errors and a summary with
  * counts go to stderr. A bridge supplies how its files decode into records and its translator.
+ *
+ * <p>Exit codes: 0 when every event reached the sink; 1 when any did not (refused by the sink, dead-lettered,
+ * or never acknowledged), or with {@code --strict} when any record could not be translated; 2 when an input
+ * cannot be read or an option is bad.
  */
 public abstract class TranslateCommand<T> implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Input files; stdin when none or '-'.")
     protected List<String> files = new ArrayList<>();
+
+    @HelpGroup(HelpGroup.Section.OPERATIONS)
+    @Option(names = "--strict", description = "Exit 1 when any input record could not be translated (default: "
+            + "such records are counted in the summary and dead-lettered, and the exit code stays 0). Env: AUDITBRIDGE_STRICT.")
+    protected boolean strict;
 
     @Mixin
     protected SinkOptions sink;
@@ -35,6 +44,9 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
 
     @Mixin
     protected LogOptions logOptions;
+
+    @Mixin
+    protected ProgressOptions progressOptions;
 
     @Spec
     protected picocli.CommandLine.Model.CommandSpec spec;
@@ -53,49 +65,88 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> inputs = files.isEmpty() ? List.of("-") : files;
+        // An input that cannot be read is a usage error (exit 2), found before anything is sent.
+        for (String name : inputs) {
+            if (!name.equals("-") && !Files.isReadable(Path.of(name))) {
+                throw new ConfigException("FILE", "cannot read " + name + (Files.exists(Path.of(name)) ? ": permission denied" : ": no such file"));
+            }
+        }
         int badInputs = 0;
         try (BridgeRuntime<T> runtime = BridgeRuntime.create(source(), translator(), sink, "console", pipelineOptions,
                 null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER)) {
             runtime.pipeline().start();
             List<Submission> submissions = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<String> at = new java.util.concurrent.atomic.AtomicReference<>();
+            Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), source() + " translate",
+                    () -> (long) runtime.metrics().count("auditbridge.events.out"), at::get);
+            int index = 0;
             for (String name : inputs) {
+                at.set((name.equals("-") ? "stdin" : name) + " (input " + ++index + "/" + inputs.size() + ")");
                 byte[] bytes;
                 try {
                     bytes = name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
                 } catch (IOException e) {
-                    spec.commandLine().getErr().println("error: cannot read " + name + ": " + e.getMessage());
-                    badInputs++;
-                    continue;
+                    throw new ConfigException("FILE", "cannot read " + name + ": " + e.getMessage());
                 }
                 List<SourceRecord<T>> records;
                 try {
                     records = decode(name, bytes);
                 } catch (IllegalArgumentException e) {
-                    spec.commandLine().getErr().println("error: " + name + ": " + e.getMessage());
+                    CliOutput.error(spec.commandLine().getErr(), name + ": " + e.getMessage());
                     badInputs++;
                     continue;
                 }
                 submissions.add(runtime.pipeline().submit(records));
             }
             runtime.pipeline().drain(Duration.ofDays(1));
-            int events = 0, errors = 0, skipped = 0, deduped = 0;
-            boolean failed = false;
+            progress.close();
+            int events = 0, errors = 0, skipped = 0, deduped = 0, undelivered = 0;
             for (Submission s : submissions) {
                 events += s.events();
                 errors += s.errors();
                 skipped += s.skipped();
                 deduped += s.deduped();
-                try {
-                    s.done().get();
-                } catch (ExecutionException e) {
-                    failed = failed || e.getCause() instanceof DeliveryFailedException;
+                if (!s.done().isDone()) {
+                    undelivered++;
+                } else {
+                    try {
+                        s.done().get();
+                    } catch (ExecutionException e) {
+                        undelivered++;
+                    }
                 }
             }
-            double deadLettered = runtime.metrics().count("auditbridge.events.dead_lettered");
-            spec.commandLine().getErr().printf("%s: %d events, %d record errors, %d skipped, %d deduplicated, %.0f dead-lettered, %d unreadable inputs%n",
-                    source(), events, errors, skipped, deduped, deadLettered, badInputs);
-            spec.commandLine().getErr().flush();
-            return failed ? BridgeCli.EXIT_DELIVERY : 0;
+            var m = runtime.metrics();
+            long delivered = Math.round(m.count("auditbridge.events.out"));
+            long refused = Math.round(m.count("auditbridge.events.dead_lettered", "reason", "rejected"));
+            long gaveUp = Math.round(m.count("auditbridge.events.dead_lettered", "reason", "gave_up"));
+            long tooLarge = Math.round(m.count("auditbridge.events.dead_lettered", "reason", "event_too_large"));
+            boolean notDelivered = undelivered > 0 || refused + gaveUp + tooLarge > 0;
+            boolean badRecords = errors > 0 || badInputs > 0;
+            var fields = new java.util.LinkedHashMap<String, Object>();
+            fields.put("source", source());
+            fields.put("events", events);
+            fields.put("recordErrors", errors);
+            fields.put("skipped", skipped);
+            fields.put("deduplicated", deduped);
+            fields.put("delivered", delivered);
+            fields.put("refused", refused);
+            fields.put("gaveUp", gaveUp);
+            fields.put("tooLarge", tooLarge);
+            fields.put("inputsNotDelivered", undelivered);
+            fields.put("undecodableInputs", badInputs);
+            String text = String.format(
+                    "%s: %d events, %d record errors, %d skipped, %d deduplicated; %d delivered, %d refused by the sink, "
+                            + "%d given up after retrying, %d too large (those three dead-lettered), %d inputs not fully "
+                            + "delivered, %d undecodable inputs",
+                    source(), events, errors, skipped, deduped, delivered, refused, gaveUp, tooLarge, undelivered, badInputs);
+            CliOutput.summary(spec.commandLine().getErr(), text + Summaries.alerts(sink, m, fields), fields);
+            if (notDelivered) {
+                CliOutput.error(spec.commandLine().getErr(), "not every event reached the sink (exit 1)");
+            } else if (badRecords && strict) {
+                CliOutput.error(spec.commandLine().getErr(), "bad input records and --strict (exit 1)");
+            }
+            return notDelivered || (badRecords && strict) ? BridgeCli.EXIT_DELIVERY : 0;
         }
     }
 }

@@ -1,13 +1,16 @@
 package io.auditbridge.detector.cli;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.cli.OpsOptions;
 import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
+import io.auditbridge.core.http.ResponseObserver;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.BatchEvaluator;
+import io.auditbridge.detector.runtime.DetectorRuntime;
 import io.auditbridge.detector.webhook.K8sAuditWebhook;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: Falco's k8s_audit webhook on {@code /k8s_audit} and {@code /k8s-audit}, evaluated in-process. */
+@HelpGroup(HelpGroup.Section.RECEIVER)
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the k8s_audit webhook (POST /k8s_audit or /k8s-audit) and evaluate each request before answering 200.")
 public final class ServeCommand implements Callable<Integer> {
@@ -59,14 +63,14 @@ public final class ServeCommand implements Callable<Integer> {
     LogOptions logOptions;
 
     /** A started webhook: its port, and close() to stop it. */
-    public record Running(HttpReceiver receiver, OpsServer ops, BatchEvaluator evaluator) implements AutoCloseable {
+    public record Running(HttpReceiver receiver, OpsServer ops, DetectorRuntime runtime) implements AutoCloseable {
         public int port() {
             return receiver.port();
         }
 
         @Override
         public void close() throws Exception {
-            try (evaluator; OpsServer o = ops; HttpReceiver r = receiver) {
+            try (runtime; OpsServer o = ops; HttpReceiver r = receiver) {
                 log.info("stopping");
             }
         }
@@ -96,23 +100,34 @@ public final class ServeCommand implements Callable<Integer> {
     public Running start() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         PipelineMetrics metrics = new PipelineMetrics(registry, "detector");
-        var detector = options.detector(metrics);
         HttpReceiverConfig config = config();
-        BatchEvaluator evaluator = new BatchEvaluator(detector, options.output(), metrics);
+        DetectorRuntime runtime = options.runtime(metrics, true);
+        BatchEvaluator evaluator = runtime.evaluator();
         HttpReceiver receiver = null;
         try {
-            receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics), (path, status, elapsed) ->
+            receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics), new ResponseObserver() {
+                @Override
+                public void responded(String path, int status, java.time.Duration elapsed) {
                     metrics.counter("auditbridge.detector.requests", "Webhook requests by answer", "status", Integer.toString(status))
-                            .increment());
-            OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, () -> true, () -> true);
+                            .increment();
+                }
+
+                @Override
+                public void rejected(String path, String reason) {
+                    metrics.counter(ResponseObserver.REJECTED_METRIC, "Webhook requests refused, by reason", "reason", reason)
+                            .increment();
+                }
+            });
+            HttpReceiver serving = receiver;
+            OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, serving::isAlive, serving::isAlive);
             log.info("k8s_audit webhook on {}://{}:{}/k8s_audit with {} rules; alerts → {}", config.tls() == null ? "http" : "https",
-                    host, receiver.port(), detector.rules().enabledRules().size(), evaluator.describeOutput());
-            return new Running(receiver, opsServer, evaluator);
+                    host, receiver.port(), runtime.detector().selectedRules().size(), evaluator.describeOutput());
+            return new Running(receiver, opsServer, runtime);
         } catch (Exception e) {
             if (receiver != null) {
                 receiver.close();
             }
-            evaluator.close();
+            runtime.close();
             throw e;
         }
     }
@@ -121,7 +136,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             HttpReceiverConfig.Builder b = HttpReceiverConfig.builder().host(host).port(port)
                     .path("/k8s_audit").path("/k8s-audit")
-                    .maxBodyBytes(maxBodyBytes).maxDecodedBytes(maxBodyBytes);
+                    .maxBodyBytes(maxBodyBytes).maxDecodedBytes(maxBodyBytes).mediaType("application/json");
             if (tokenFile != null) {
                 b.bearerTokenFile(tokenFile);
             }
