@@ -64,10 +64,12 @@ provider "google" {
 data "google_project" "this" {}
 
 locals {
-  projects = length(var.source_projects) > 0 ? toset(var.source_projects) : toset([var.project_id])
-  log_ids  = var.data_access ? ["activity", "data_access"] : ["activity"]
+  projects    = length(var.source_projects) > 0 ? toset(var.source_projects) : toset([var.project_id])
+  activity    = "log_id(\"cloudaudit.googleapis.com/activity\")"
+  data_access = "log_id(\"cloudaudit.googleapis.com/data_access\")"
+  audit_logs  = var.data_access ? "(${local.activity} OR ${local.data_access})" : local.activity
   # Kubernetes API audit entries only: the same selection as the poller, without timestamps.
-  filter = "resource.type=\"k8s_cluster\" AND protoPayload.serviceName=\"k8s.io\" AND (${join(" OR ", [for l in local.log_ids : "log_id(\"cloudaudit.googleapis.com/${l}\")"])})"
+  filter = "resource.type=\"k8s_cluster\" AND protoPayload.serviceName=\"k8s.io\" AND ${local.audit_logs}"
   # Pub/Sub's own service agent moves messages to the dead-letter topic.
   pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }

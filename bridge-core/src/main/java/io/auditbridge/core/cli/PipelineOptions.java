@@ -84,11 +84,6 @@ public final class PipelineOptions {
         return maxInFlightEvents;
     }
 
-    /** The in-flight bound in bytes. */
-    public long maxInFlightBytes() {
-        return maxInFlightBytes;
-    }
-
     /** Whether dead letters go to stderr as JSON lines rather than to the file. */
     public boolean deadLetterLog() {
         return deadLetterLog;
