@@ -12,6 +12,7 @@ import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.Durations;
+import io.auditbridge.core.cli.HelpGroup;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** {@code run --source pubsub}: which subscription, how leases are kept, and how the client reaches Pub/Sub. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 final class PubsubOptions {
     /** Where the Pub/Sub emulator listens, as Google's clients read it. */
     static final String EMULATOR_ENV = "PUBSUB_EMULATOR_HOST";
@@ -33,16 +35,16 @@ final class PubsubOptions {
 
     @Option(names = "--ack-extension-step", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
             description = "With --source pubsub: extend a message's lease at most this much at a time; a killed replica's "
-                    + "messages return to the others about this long after it died (default ${DEFAULT-VALUE}).")
+                    + "messages return to the others about this long after it died (default ${DEFAULT-VALUE}). Env: AUDITBRIDGE_ACK_EXTENSION_STEP.")
     Duration ackExtensionStep;
 
     @Option(names = "--max-ack-extension", paramLabel = "DURATION", defaultValue = "60m", converter = Durations.class,
             description = "With --source pubsub: stop extending a message's lease after this long (the sink still failing); "
-                    + "Pub/Sub then redelivers it (default ${DEFAULT-VALUE}).")
+                    + "Pub/Sub then redelivers it (default ${DEFAULT-VALUE}). Env: AUDITBRIDGE_MAX_ACK_EXTENSION.")
     Duration maxAckExtension;
 
     @Option(names = "--pull-streams", paramLabel = "N", defaultValue = "1",
-            description = "With --source pubsub: parallel streaming pulls per replica (default ${DEFAULT-VALUE}).")
+            description = "With --source pubsub: parallel streaming pulls per replica (default ${DEFAULT-VALUE}). Env: AUDITBRIDGE_PULL_STREAMS.")
     int pullStreams;
 
     @Option(names = "--pubsub-endpoint", paramLabel = "HOST:PORT", hidden = true,
@@ -91,9 +93,8 @@ final class PubsubOptions {
     }
 
     TransportChannelProvider channel() {
-        InstantiatingGrpcChannelProvider.Builder b = SubscriptionAdminSettings.defaultGrpcTransportProviderBuilder()
-                // Streaming pulls hold large messages; the default 4 MiB inbound limit would refuse a 10 MB one.
-                .setMaxInboundMessageSize(20 * 1024 * 1024);
+        // The library's own channel settings (its inbound size limit fits Pub/Sub's 10 MB messages).
+        InstantiatingGrpcChannelProvider.Builder b = SubscriptionAdminSettings.defaultGrpcTransportProviderBuilder();
         String emulator = emulatorEndpoint();
         if (emulator != null) {
             b.setEndpoint(emulator).setChannelConfigurator(ManagedChannelBuilder::usePlaintext);

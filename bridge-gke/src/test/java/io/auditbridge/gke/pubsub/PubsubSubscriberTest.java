@@ -141,7 +141,7 @@ class PubsubSubscriberTest {
                 assertThat(r.metric("auditbridge.pubsub.messages.nacked")).isZero();
                 assertThat(r.runtime.metrics().count("auditbridge.events.skipped")).as("skipped records").isEqualTo(3);
                 String metrics = get(r.opsPort, "/metrics").body();
-                assertThat(metrics).contains("reason=\"other_cluster\"").contains("reason=\"not_k8s_audit\"")
+                assertThat(metrics).contains("reason=\"other_cluster\"").contains("reason=\"foreign_service\"")
                         .contains("reason=\"not_audit_log\"");
             } finally {
                 r.stop();
