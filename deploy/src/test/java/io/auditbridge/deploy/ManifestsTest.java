@@ -159,7 +159,8 @@ class ManifestsTest {
         assertThat(pod.getContainers()).hasSize(1);
         String cw = what + " container " + c.getName();
         String image = source.equals("detector") ? "detector" : "bridge-" + source.replaceAll("-(poller|pubsub|firehose)$", "");
-        assertThat(c.getImage()).as(cw + " image built by deploy/images").isEqualTo("auditbridge/" + image + ":0.1.0-SNAPSHOT");
+        assertThat(c.getImage()).as(cw + " image built by deploy/images, tagged with the build's version (the chart's appVersion)")
+                .isEqualTo("auditbridge/" + image + ":" + System.getProperty("auditbridge.version", "0.1.0-SNAPSHOT"));
         assertThat(HelmChart.DEPLOY.resolve("images").resolve(image).resolve("pom.xml")).exists();
         assertThat(c.getCommand()).as("the image's entrypoint (the CLI) is kept; only args are set").isNullOrEmpty();
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(cw + " readOnlyRootFilesystem").isTrue();
