@@ -1,7 +1,5 @@
 package io.auditbridge.eks;
 
-import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.cli.PipelineOptions;
@@ -43,9 +41,9 @@ final class EksBackfillCommand implements Callable<Integer> {
         cloudWatch.validateRate();
         CloudWatchAuditSource.Settings settings = new CloudWatchAuditSource.Settings(cloudWatch.logGroup(),
                 cloudWatch.streamPrefix, cloudWatch.filterPattern, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
-        BridgeRuntime<CloudWatchLogEvent> runtime = BridgeRuntime.create(EksAuditTranslator.PROVIDER,
-                new EksAuditTranslator(cloudWatch.clusterName(), cloudWatch.streamPrefix), sink, null, pipelineOptions, null,
-                CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
+        BridgeRuntime<CloudWatchLogEvent> runtime = BridgeRuntime.builder(EksAuditTranslator.PROVIDER,
+                        new EksAuditTranslator(cloudWatch.clusterName(), cloudWatch.streamPrefix))
+                .sink(sink).pipeline(pipelineOptions).build();
         CloudWatchAuditSource source;
         try {
             source = CloudWatchAuditSource.backfill(cloudWatch.client(), settings, clock,

@@ -1,7 +1,5 @@
 package io.auditbridge.gke;
 
-import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.Durations;
 import io.auditbridge.core.cli.LogOptions;
@@ -53,8 +51,8 @@ final class GkeBackfillCommand implements Callable<Integer> {
         Instant until = range.until(clock);
         AuditLogFilter filter = logging.filter(GceMetadata.fromEnvironment());
         LogEntryTranslator translator = new LogEntryTranslator();
-        BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.create("gke", translator, sink, null,
-                pipelineOptions, null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
+        BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.builder("gke", translator)
+                .sink(sink).pipeline(pipelineOptions).build();
         int code = logging.poll(runtime, translator, filter, new CloudLoggingSource.Settings(Duration.ZERO, Duration.ZERO,
                 Duration.ofSeconds(1), logging.pageSize, logging.readsPerMinute, since, until), clock, drainTimeout);
         PipelineMetrics m = runtime.metrics();

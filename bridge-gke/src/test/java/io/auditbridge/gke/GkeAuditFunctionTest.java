@@ -16,6 +16,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.Pipeline;
+import io.auditbridge.core.push.PushBudget;
+import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.sink.DeadLetterFile;
 import io.auditbridge.core.sink.WebhookSink;
@@ -93,7 +95,7 @@ class GkeAuditFunctionTest {
     @Test
     void deliversTheTranslatedEventBeforeTheInvocationReturns() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(200)));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
 
         function.accept(pubSubEvent("13548799232871234", Fixtures.bytes("logentries/delete-404.json")));
 
@@ -108,7 +110,7 @@ class GkeAuditFunctionTest {
     @Test
     void execFirstAndLastMessagesGiveOneResponseStartedAcrossInvocations() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(200)));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
 
         function.accept(pubSubEvent("m-1", Fixtures.bytes("logentries/exec-first.json")));
         function.accept(pubSubEvent("m-2", Fixtures.bytes("logentries/exec-last.json")));
@@ -128,7 +130,7 @@ class GkeAuditFunctionTest {
     @Test
     void failsTheInvocationWhenDeliveryKeepsFailingSoPubSubRedelivers() {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(503)));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
 
         assertThatThrownBy(() -> function.accept(pubSubEvent("m-3", Fixtures.bytes("logentries/pod-create.json"))))
                 .isInstanceOf(DeliveryFailedException.class).hasMessageContaining("503");
@@ -138,7 +140,7 @@ class GkeAuditFunctionTest {
     @Test
     void redeliveryAfterAFailureSucceedsOnceTheWebhookIsBack() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(503)));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
         CloudEvent message = pubSubEvent("m-4", Fixtures.bytes("logentries/pod-create.json"));
         assertThatThrownBy(() -> function.accept(message)).isInstanceOf(DeliveryFailedException.class);
 
@@ -152,7 +154,7 @@ class GkeAuditFunctionTest {
 
     @Test
     void foreignMessagesAreAcknowledgedWithoutCallingTheWebhook() throws Exception {
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
         function.accept(pubSubEvent("m-5", Fixtures.bytes("logentries/container-log.json")));
         function.accept(pubSubEvent("m-6", "not json at all".getBytes(StandardCharsets.UTF_8)));
         assertThat(webhook.getAllServeEvents()).isEmpty();

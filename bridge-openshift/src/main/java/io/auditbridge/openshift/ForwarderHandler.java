@@ -1,18 +1,15 @@
 package io.auditbridge.openshift;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.auditbridge.core.DeliveryFailedException;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Submission;
 import io.auditbridge.core.http.BadRequestException;
 import io.auditbridge.core.http.HandlerResponse;
 import io.auditbridge.core.http.ReceivedRequest;
 import io.auditbridge.core.http.RequestHandler;
-import java.time.Duration;
+import io.auditbridge.core.push.PushDelivery;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,21 +24,19 @@ import org.slf4j.LoggerFactory;
 final class ForwarderHandler implements RequestHandler {
     private static final Logger log = LoggerFactory.getLogger(ForwarderHandler.class);
 
-    private final Pipeline<ForwardedRecord> pipeline;
+    private final PushDelivery<ForwardedRecord> delivery;
     private final String clusterName;
     private final String clusterNameHeader;
-    private final Duration retryAfter;
     private final AtomicLong requests = new AtomicLong();
 
     /**
      * @param clusterName       the cluster name when the request does not carry one, or null
      * @param clusterNameHeader request header naming the cluster (set in the CLF output's {@code http.headers}), or null
      */
-    ForwarderHandler(Pipeline<ForwardedRecord> pipeline, String clusterName, String clusterNameHeader, Duration retryAfter) {
-        this.pipeline = pipeline;
+    ForwarderHandler(PushDelivery<ForwardedRecord> delivery, String clusterName, String clusterNameHeader) {
+        this.delivery = delivery;
         this.clusterName = clusterName;
         this.clusterNameHeader = clusterNameHeader;
-        this.retryAfter = retryAfter;
     }
 
     @Override
@@ -58,15 +53,12 @@ final class ForwarderHandler implements RequestHandler {
         for (int i = 0; i < records.size(); i++) {
             submitted.add(SourceRecord.unpositioned(requestId + "#" + i, new ForwardedRecord(records.get(i), cluster)));
         }
-        Submission submission = pipeline.submit(submitted);
-        try {
-            submission.done().get();
-        } catch (ExecutionException e) {
-            String why = e.getCause() instanceof DeliveryFailedException ? e.getCause().getMessage() : e.getCause().getClass().getName();
-            log.warn("request {} not delivered, answering 503 so the collector retries: {}", requestId, why);
-            return HandlerResponse.text(503, "events not delivered yet; retry")
-                    .withHeader("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+        PushDelivery.Outcome outcome = delivery.deliver(submitted);
+        if (outcome instanceof PushDelivery.NotDelivered n) {
+            log.warn("request {} not delivered, answering 503 so the collector retries: {}", requestId, n.detail());
+            return delivery.unavailable(HandlerResponse.text(503, "events not delivered yet; retry"));
         }
+        Submission submission = outcome.submission();
         log.debug("request {} delivered records={} events={} skipped={} errors={} deduped={}", requestId, records.size(),
                 submission.events(), submission.skipped(), submission.errors(), submission.deduped());
         return HandlerResponse.json(200, "{\"records\":" + records.size() + ",\"events\":" + submission.events()

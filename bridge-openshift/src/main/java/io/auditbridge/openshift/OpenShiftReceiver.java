@@ -3,7 +3,9 @@ package io.auditbridge.openshift;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
+import io.auditbridge.core.http.ResponseObserver;
 import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.core.push.PushDelivery;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -23,17 +25,24 @@ public final class OpenShiftReceiver implements AutoCloseable {
     }
 
     /**
-     * Starts serving. {@code pipeline} must be started and should hand failures back
-     * ({@link Pipeline.OnGiveUp#FAIL_SUBMISSION}) with a retry budget shorter than the request timeout, so a
-     * sink outage turns into a 503 the collector retries rather than a timeout.
+     * Starts serving. The pipeline behind {@code delivery} must be started and should hand failures back
+     * ({@link Pipeline.OnGiveUp#FAIL_SUBMISSION}) within the delivery's budget, so a sink outage turns into a
+     * 503 the collector retries rather than a timeout.
      */
-    public static OpenShiftReceiver start(HttpReceiverConfig config, Pipeline<ForwardedRecord> pipeline,
+    public static OpenShiftReceiver start(HttpReceiverConfig config, PushDelivery<ForwardedRecord> delivery,
                                           String clusterName, String clusterNameHeader) throws IOException {
-        ForwarderHandler handler = new ForwarderHandler(pipeline, clusterName, clusterNameHeader, config.retryAfter());
-        PipelineMetrics metrics = pipeline.metrics();
-        return new OpenShiftReceiver(HttpReceiver.start(config, handler, (path, status, elapsed) ->
-                metrics.counter(REQUESTS_METRIC, "Requests answered by the receiver, by HTTP status",
-                        "status", Integer.toString(status)).increment()));
+        return new OpenShiftReceiver(HttpReceiver.start(config, handler(delivery, clusterName, clusterNameHeader),
+                observer(delivery.pipeline().metrics())));
+    }
+
+    static ForwarderHandler handler(PushDelivery<ForwardedRecord> delivery, String clusterName, String clusterNameHeader) {
+        return new ForwarderHandler(delivery, clusterName, clusterNameHeader);
+    }
+
+    /** Counts answers by status. */
+    static ResponseObserver observer(PipelineMetrics metrics) {
+        return (path, status, elapsed) -> metrics.counter(REQUESTS_METRIC, "Requests answered by the receiver, by HTTP status",
+                "status", Integer.toString(status)).increment();
     }
 
     public int port() {

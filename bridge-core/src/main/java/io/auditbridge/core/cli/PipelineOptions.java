@@ -57,8 +57,21 @@ public final class PipelineOptions {
         return deadLetterFile;
     }
 
+    /** {@code --max-retry-duration}, or null when not given. */
+    public Duration maxRetryDuration() {
+        return maxRetryDuration;
+    }
+
     /** Applies these settings; a bad value throws ConfigException naming its option. */
     public <T> Pipeline.Builder<T> applyTo(Pipeline.Builder<T> b) {
+        return applyTo(b, maxRetryDuration);
+    }
+
+    /**
+     * Applies these settings with {@code retryDuration} as the retry budget (a push entry point's, from its
+     * {@link io.auditbridge.core.push.PushBudget}); a bad value throws ConfigException naming its option.
+     */
+    public <T> Pipeline.Builder<T> applyTo(Pipeline.Builder<T> b, Duration retryDuration) {
         try {
             b.batchLimits(new BatchLimits(batchMaxEvents, batchMaxBytes, batchMaxAge, Math.toIntExact(Math.min(maxEventBytes, Integer.MAX_VALUE))));
         } catch (IllegalArgumentException e) {
@@ -75,7 +88,7 @@ public final class PipelineOptions {
         }
         b.maxInFlight(maxInFlightEvents, maxInFlightBytes).dedupeWindow(dedupeWindow);
         try {
-            b.retry(RetryPolicy.builder().initialDelay(retryInitial).maxDelay(retryMax).maxRetryDuration(maxRetryDuration).build());
+            b.retry(RetryPolicy.builder().initialDelay(retryInitial).maxDelay(retryMax).maxRetryDuration(retryDuration).build());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--retry-max-backoff", e.getMessage());
         }

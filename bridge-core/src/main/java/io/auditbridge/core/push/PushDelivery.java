@@ -1,0 +1,134 @@
+package io.auditbridge.core.push;
+
+import io.auditbridge.core.DeliveryFailedException;
+import io.auditbridge.core.Pipeline;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Submission;
+import io.auditbridge.core.http.HandlerResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one hand-off of every push entry point (HTTP receivers, serverless handlers, subscribers): submit a
+ * push's records, send them at once (the caller is waiting, so the batch must not wait to age), wait for the
+ * sink's acknowledgement within the {@link PushBudget}, and say what became of them as an {@link Outcome}
+ * that maps to the caller's platform retry: a 503 with {@code Retry-After} for a receiver
+ * ({@link #unavailable}), a failed invocation for a serverless function ({@link Outcome#orThrow}), a held
+ * position for a subscriber (it does not checkpoint unless {@link Outcome#delivered()}).
+ *
+ * <p>Thread-safe: requests on many threads share one instance (and one pipeline).
+ */
+public final class PushDelivery<T> {
+    private final Pipeline<T> pipeline;
+    private final PushBudget budget;
+    private final Duration retryAfter;
+    private final CompletableFuture<Void> stopping = new CompletableFuture<>();
+
+    /**
+     * @param pipeline   started by the caller; with a bounded budget it should hand failures back
+     *                   ({@link Pipeline.OnGiveUp#FAIL_SUBMISSION}) with {@code budget.retry()} as its retry duration
+     * @param retryAfter what a receiver's 503 asks the client to wait
+     */
+    public PushDelivery(Pipeline<T> pipeline, PushBudget budget, Duration retryAfter) {
+        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+        this.budget = Objects.requireNonNull(budget, "budget");
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    public Pipeline<T> pipeline() {
+        return pipeline;
+    }
+
+    public PushBudget budget() {
+        return budget;
+    }
+
+    /** Delivers one push and waits as long as the budget allows. */
+    public Outcome deliver(List<SourceRecord<T>> records) throws InterruptedException {
+        return deliver(records, null);
+    }
+
+    /**
+     * Submits {@code records}, flushes, and waits until they are acknowledged, fail, the wait ends or
+     * {@link #stop()} is called.
+     *
+     * @param remaining what the caller has left before its own deadline (a Lambda's remaining time), or null
+     */
+    public Outcome deliver(List<SourceRecord<T>> records, Duration remaining) throws InterruptedException {
+        Submission submission = pipeline.submit(records);
+        // The whole push is submitted and its caller waits: send it now, not after --batch-max-age.
+        pipeline.flush();
+        Duration wait = budget.waitFor(remaining);
+        try {
+            if (wait == null) {
+                CompletableFuture.anyOf(submission.done(), stopping).get();
+            } else {
+                CompletableFuture.anyOf(submission.done(), stopping).get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return new NotDelivered(submission, Reason.FAILED, cause instanceof DeliveryFailedException
+                    ? cause.getMessage() : "delivery failed: " + cause.getClass().getSimpleName());
+        } catch (TimeoutException e) {
+            return new NotDelivered(submission, Reason.TIMED_OUT, "not acknowledged by the sink within " + wait.toMillis() + " ms");
+        }
+        if (!submission.done().isDone()) {
+            return new NotDelivered(submission, Reason.STOPPING, "stopping before the sink acknowledged");
+        }
+        return new Delivered(submission);
+    }
+
+    /** Ends every wait now (shutdown): those pushes answer {@link Reason#STOPPING} and are retried by their caller. */
+    public void stop() {
+        stopping.complete(null);
+    }
+
+    /** A receiver's answer for a push that was not delivered: {@code response} as a 503 with {@code Retry-After}. */
+    public HandlerResponse unavailable(HandlerResponse response) {
+        return new HandlerResponse(503, response.contentType(), response.body(), response.headers())
+                .withHeader("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+    }
+
+    /** Why a push was not delivered. */
+    public enum Reason {
+        /** The pipeline gave up within its retry budget (sink down or misconfigured): the caller retries later. */
+        FAILED,
+        /** The wait ran out before the sink answered; the events may still be delivered (at-least-once). */
+        TIMED_OUT,
+        /** The process is stopping. */
+        STOPPING
+    }
+
+    /** What became of one push. */
+    public sealed interface Outcome permits Delivered, NotDelivered {
+        Submission submission();
+
+        default boolean delivered() {
+            return this instanceof Delivered;
+        }
+
+        /**
+         * For serverless handlers: the submission when delivered, else a {@link DeliveryFailedException} that
+         * fails the invocation so the platform delivers it again.
+         *
+         * @param what names the push in the message (an invocation or message id)
+         */
+        default Submission orThrow(String what) throws DeliveryFailedException {
+            if (this instanceof NotDelivered n) {
+                throw new DeliveryFailedException(what + ": " + n.detail());
+            }
+            return submission();
+        }
+    }
+
+    /** Every event of the push was acknowledged by the sink (or dead-lettered for its content, or deduplicated). */
+    public record Delivered(Submission submission) implements Outcome {}
+
+    /** At least one event of the push is not known to be delivered. */
+    public record NotDelivered(Submission submission, Reason reason, String detail) implements Outcome {}
+}
