@@ -1,13 +1,14 @@
 package io.auditbridge.core;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -15,8 +16,14 @@ import java.util.function.Consumer;
  * Reads audit Events from any of the shapes they travel in: a single Event, an EventList, a JSON array of
  * Events, NDJSON (or any sequence of those, one after another).
  *
- * <p>Elements that are not Events are reported through {@link Item#error()}, never thrown: one bad element
- * does not stop the rest. Malformed JSON stops reading at that point, reported as an error item too.
+ * <p>Which element is an Event is decided by {@link EventValidation#problem}: items without {@code kind} /
+ * {@code apiVersion} (as kube-apiserver's webhook backend encodes EventList items) are Events when their own
+ * fields say so. Elements that are not Events are reported through {@link Item#error()}, never thrown: one bad
+ * element does not stop the rest. Malformed JSON stops reading at that point, reported as an error item too.
+ *
+ * <p>Reading streams: each element is handed over as soon as it is parsed, including the items of an
+ * EventList whose {@code kind} comes before its {@code items} (as every encoder here and kube-apiserver write
+ * it), so memory holds one element at a time. Each Event keeps its exact source text when that text is compact.
  */
 public final class EventReader {
     private EventReader() {}
@@ -57,82 +64,216 @@ public final class EventReader {
 
     public static void read(byte[] json, Consumer<Item> out) {
         try (JsonParser p = EventJson.MAPPER.createParser(json)) {
-            readRoots(p, json, out);
+            new Reading(p, new ArraySource(json), out).roots();
         } catch (IOException e) {
             out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
         }
     }
 
+    /**
+     * Streams the elements of {@code in} to {@code out} one by one, without reading the whole input first.
+     * Malformed JSON is reported as an error item (and ends reading); a failure of the stream itself is thrown.
+     */
     public static void read(InputStream in, Consumer<Item> out) throws IOException {
-        read(in.readAllBytes(), out);
-    }
-
-    private static void readRoots(JsonParser p, byte[] source, Consumer<Item> out) throws IOException {
-        int[] index = {0};
-        JsonToken t;
-        while ((t = p.nextToken()) != null) {
-            if (t == JsonToken.START_ARRAY) {
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    readElement(p, source, index, out);
-                }
-            } else if (t == JsonToken.START_OBJECT) {
-                long start = p.currentTokenLocation().getByteOffset();
-                ObjectNode node = EventJson.MAPPER.readTree(p);
-                long end = p.currentLocation().getByteOffset();
-                if ("EventList".equals(node.path("kind").asText(null))) {
-                    JsonNode items = node.get("items");
-                    if (items != null && items.isArray()) {
-                        for (JsonNode item : items) {
-                            emit(item, null, index, out);
-                        }
-                    } else if (items != null && !items.isNull()) {
-                        out.accept(Item.bad(index[0]++, "EventList.items is not an array", null));
-                    }
-                } else {
-                    emit(node, slice(source, start, end), index, out);
-                }
-            } else {
-                out.accept(Item.bad(index[0]++, "expected an Event, got " + describe(t), null));
-                p.skipChildren();
-            }
+        RecordingInputStream recorder = new RecordingInputStream(in);
+        try (JsonParser p = EventJson.MAPPER.createParser(recorder)) {
+            new Reading(p, recorder, out).roots();
+        } catch (JsonProcessingException e) {
+            out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
         }
     }
 
-    private static void readElement(JsonParser p, byte[] source, int[] index, Consumer<Item> out) throws IOException {
-        if (p.currentToken() == JsonToken.START_OBJECT) {
-            long start = p.currentTokenLocation().getByteOffset();
-            JsonNode node = EventJson.MAPPER.readTree(p);
-            long end = p.currentLocation().getByteOffset();
-            emit(node, slice(source, start, end), index, out);
-        } else {
-            out.accept(Item.bad(index[0]++, "expected an Event, got " + describe(p.currentToken()), null));
-            p.skipChildren();
-        }
+    /** Where an element's exact source bytes come from. */
+    interface RawSource {
+        /** The bytes at absolute offsets [start, end), or null when no longer (or never) available. */
+        byte[] slice(long start, long end);
+
+        /** Bytes before {@code offset} will not be asked for again. */
+        default void release(long offset) {}
     }
 
-    private static void emit(JsonNode node, byte[] raw, int[] index, Consumer<Item> out) {
-        int i = index[0]++;
-        String problem = EventValidation.problem(node);
-        if (problem != null) {
-            out.accept(Item.bad(i, problem, EventValidation.recoverAuditId(node)));
-            return;
-        }
-        ObjectNode obj = (ObjectNode) node;
-        out.accept(Item.ok(i, raw == null ? Event.of(obj) : Event.ofParsed(obj, raw)));
-    }
-
-    /** The exact source text of one element, when it is compact (no line break) and its offsets are known. */
-    private static byte[] slice(byte[] source, long start, long end) {
-        if (source == null || start < 0 || end <= start || end > source.length) {
-            return null;
-        }
-        for (long i = start; i < end; i++) {
-            byte b = source[(int) i];
-            if (b == '\n' || b == '\r') {
+    private record ArraySource(byte[] bytes) implements RawSource {
+        @Override
+        public byte[] slice(long start, long end) {
+            if (start < 0 || end <= start || end > bytes.length) {
                 return null;
             }
+            return java.util.Arrays.copyOfRange(bytes, (int) start, (int) end);
         }
-        return Arrays.copyOfRange(source, (int) start, (int) end);
+    }
+
+    private static final class Reading {
+        private final JsonParser p;
+        private final RawSource raw;
+        private final Consumer<Item> out;
+        private int index;
+
+        Reading(JsonParser p, RawSource raw, Consumer<Item> out) {
+            this.p = p;
+            this.raw = raw;
+            this.out = out;
+        }
+
+        void roots() throws IOException {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        element();
+                    }
+                } else if (t == JsonToken.START_OBJECT) {
+                    rootObject();
+                } else {
+                    out.accept(Item.bad(index++, "expected an Event, got " + describe(t), null));
+                    p.skipChildren();
+                }
+                raw.release(p.currentLocation().getByteOffset());
+            }
+        }
+
+        /**
+         * An object at the top level: an EventList (items streamed when its kind was already seen) or an Event.
+         * Read field by field so that an EventList's items never have to be held all at once.
+         */
+        private void rootObject() throws IOException {
+            long start = p.currentTokenLocation().getByteOffset();
+            ObjectNode node = EventJson.MAPPER.createObjectNode();
+            boolean itemsStreamed = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("items") && value == JsonToken.START_ARRAY && "EventList".equals(node.path("kind").asText(null))) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        element();
+                    }
+                    itemsStreamed = true;
+                    continue;
+                }
+                JsonNode v = EventJson.MAPPER.readTree(p);
+                node.set(name, v == null ? NullNode.getInstance() : v);
+            }
+            long end = p.currentLocation().getByteOffset();
+            if (itemsStreamed) {
+                return;
+            }
+            if ("EventList".equals(node.path("kind").asText(null))) {
+                JsonNode items = node.get("items");
+                if (items != null && items.isArray()) {
+                    for (JsonNode item : items) {
+                        emit(item, null);
+                    }
+                } else if (items != null && !items.isNull()) {
+                    out.accept(Item.bad(index++, "EventList.items is not an array", null));
+                }
+            } else {
+                emit(node, compactSlice(start, end));
+            }
+        }
+
+        private void element() throws IOException {
+            if (p.currentToken() == JsonToken.START_OBJECT) {
+                long start = p.currentTokenLocation().getByteOffset();
+                JsonNode node = EventJson.MAPPER.readTree(p);
+                long end = p.currentLocation().getByteOffset();
+                emit(node, compactSlice(start, end));
+            } else {
+                out.accept(Item.bad(index++, "expected an Event, got " + describe(p.currentToken()), null));
+                p.skipChildren();
+            }
+            raw.release(p.currentLocation().getByteOffset());
+        }
+
+        private void emit(JsonNode node, byte[] source) {
+            int i = index++;
+            String problem = EventValidation.problem(node);
+            if (problem != null) {
+                out.accept(Item.bad(i, problem, EventValidation.recoverAuditId(node)));
+                return;
+            }
+            ObjectNode obj = (ObjectNode) node;
+            out.accept(Item.ok(i, source == null ? Event.of(obj) : Event.ofParsed(obj, source)));
+        }
+
+        /** The exact source text of one element, when it is compact (no line break) and its offsets are known. */
+        private byte[] compactSlice(long start, long end) {
+            if (start < 0 || end <= start) {
+                return null;
+            }
+            byte[] b = raw.slice(start, end);
+            if (b == null) {
+                return null;
+            }
+            for (byte c : b) {
+                if (c == '\n' || c == '\r') {
+                    return null;
+                }
+            }
+            return b;
+        }
+    }
+
+    /** Keeps the bytes read from a stream since the last {@link #release}, so an element's source can be sliced. */
+    static final class RecordingInputStream extends InputStream implements RawSource {
+        private final InputStream in;
+        private byte[] buf = new byte[16 * 1024];
+        private long base;      // absolute offset of buf[0]
+        private int length;     // bytes held
+        private long keepFrom;  // bytes before this may be dropped
+
+        RecordingInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                append(new byte[] {(byte) b}, 0, 1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                append(b, off, n);
+            }
+            return n;
+        }
+
+        private void append(byte[] b, int off, int n) {
+            if (length + n > buf.length) {
+                int drop = (int) Math.max(0, Math.min(keepFrom - base, length));
+                if (drop > 0) {
+                    System.arraycopy(buf, drop, buf, 0, length - drop);
+                    length -= drop;
+                    base += drop;
+                }
+                if (length + n > buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, length + n));
+                }
+            }
+            System.arraycopy(b, off, buf, length, n);
+            length += n;
+        }
+
+        @Override
+        public byte[] slice(long start, long end) {
+            if (start < base || end > base + length) {
+                return null;
+            }
+            return java.util.Arrays.copyOfRange(buf, (int) (start - base), (int) (end - base));
+        }
+
+        @Override
+        public void release(long offset) {
+            keepFrom = Math.max(keepFrom, offset);
+        }
+
+        /** The caller owns the stream (it may be stdin): reading it to the end does not close it. */
+        @Override
+        public void close() {}
     }
 
     private static String describe(JsonToken t) {

@@ -11,28 +11,47 @@ public final class EventValidation {
     private EventValidation() {}
 
     /**
-     * Null when {@code node} is an {@code audit.k8s.io/v1} (or v1beta1) Event with an auditID and a
-     * stageTimestamp; otherwise a short reason naming what is wrong.
+     * Null when {@code node} is an audit Event; otherwise a short reason naming what is wrong.
+     *
+     * <p>Recognised the way Falco's k8saudit plugin takes an EventList item: by its own fields, an
+     * {@code auditID} and a {@code stageTimestamp} that parses as an RFC 3339 time. {@code kind} and
+     * {@code apiVersion} are optional, because kube-apiserver's webhook backend encodes list items without
+     * type metadata and many recorded traces carry no {@code apiVersion}; when present they must say
+     * {@code Event} and {@code audit.k8s.io/*}.
      */
     public static String problem(JsonNode node) {
         if (node == null || !node.isObject()) {
             return "not a JSON object";
         }
         JsonNode kind = node.get("kind");
-        if (kind == null || !"Event".equals(kind.asText())) {
-            return kind == null ? "no kind" : "kind is " + abbreviate(kind.asText()) + ", not Event";
+        if (kind != null && !(kind.isTextual() && "Event".equals(kind.asText()))) {
+            return "kind is " + abbreviate(text(kind)) + ", not Event";
         }
-        String apiVersion = node.path("apiVersion").asText("");
-        if (!apiVersion.startsWith("audit.k8s.io/")) {
-            return apiVersion.isEmpty() ? "no apiVersion" : "apiVersion " + abbreviate(apiVersion) + " is not audit.k8s.io/*";
+        JsonNode apiVersion = node.get("apiVersion");
+        if (apiVersion != null && !(apiVersion.isTextual() && apiVersion.asText().startsWith("audit.k8s.io/"))) {
+            return "apiVersion " + abbreviate(text(apiVersion)) + " is not audit.k8s.io/*";
         }
         if (!node.path("auditID").isTextual() || node.path("auditID").asText().isEmpty()) {
             return "no auditID";
         }
-        if (!node.path("stageTimestamp").isTextual()) {
+        JsonNode stageTimestamp = node.get("stageTimestamp");
+        if (stageTimestamp == null || !stageTimestamp.isTextual()) {
             return "no stageTimestamp";
         }
+        if (!isRfc3339(stageTimestamp.asText())) {
+            return "stageTimestamp is not an RFC 3339 time";
+        }
         return null;
+    }
+
+    /** True for an RFC 3339 date-time with a zone ({@code Z} or an offset), any fraction up to nanoseconds. */
+    static boolean isRfc3339(String text) {
+        try {
+            java.time.OffsetDateTime.parse(text, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** The auditID of a parsed but invalid value, or null. */
@@ -50,6 +69,10 @@ public final class EventValidation {
         }
         Matcher m = AUDIT_ID.matcher(text);
         return m.find() ? m.group(1) : null;
+    }
+
+    private static String text(JsonNode v) {
+        return v.isTextual() ? v.asText() : v.toString();
     }
 
     private static String abbreviate(String s) {

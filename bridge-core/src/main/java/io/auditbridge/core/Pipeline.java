@@ -53,6 +53,8 @@ public final class Pipeline<T> implements AutoCloseable {
     private final CheckpointStore checkpoints;
     private final DeadLetters deadLetters;
     private final RetryPolicy retry;
+    /** Misconfigured sinks and dead-letter writes are retried without a budget: they are outages, not answers. */
+    private final RetryPolicy retryUnbounded;
     private final Clock clock;
     private final Sleeper sleeper;
     private final PipelineMetrics metrics;
@@ -67,6 +69,11 @@ public final class Pipeline<T> implements AutoCloseable {
     private final Thread deliveryThread;
     private volatile Map<String, String> committed = Map.of();
     private volatile boolean started;
+    /** Why the sink cannot take events right now (for /readyz), or null while it answers. */
+    private volatile String sinkProblem;
+    /** Why dead letters cannot be written right now (for /readyz), or null. */
+    private volatile String deadLetterProblem;
+    private volatile long lastUnusableLogMillis = Long.MIN_VALUE;
 
     private Pipeline(Builder<T> b) {
         this.source = b.source;
@@ -75,6 +82,7 @@ public final class Pipeline<T> implements AutoCloseable {
         this.checkpoints = b.checkpoints;
         this.deadLetters = b.deadLetters;
         this.retry = b.retry;
+        this.retryUnbounded = b.retry.toBuilder().maxRetryDuration(null).build();
         this.clock = b.clock;
         this.sleeper = b.sleeper != null ? b.sleeper : Sleeper.until(stop);
         this.metrics = b.metrics != null ? b.metrics : PipelineMetrics.inMemory(b.source);
@@ -142,8 +150,12 @@ public final class Pipeline<T> implements AutoCloseable {
         int deduped = 0;
         for (Event e : t.events()) {
             if (e.size() > maxEventBytes) {
-                writeDeadLetter(e, "event_too_large: " + e.size() + " bytes > " + maxEventBytes);
-                metrics.deadLettered("event_too_large", 1);
+                if (writeDeadLetter(e, "event_too_large: " + e.size() + " bytes > " + maxEventBytes)) {
+                    metrics.deadLettered("event_too_large", 1);
+                } else {
+                    // Not written: the record is not done, its position is not committed, a receiver answers 503.
+                    unrecorded = true;
+                }
             } else if (isDuplicate(e)) {
                 metrics.deduped();
                 deduped++;
@@ -155,9 +167,9 @@ public final class Pipeline<T> implements AutoCloseable {
         submission.counted(keep.size(), t.errors().size(), t.skippedCount(), deduped);
         AckLedger.Entry entry = ledger.register(record.partition(), record.position(), keep.size() + (unrecorded ? 1 : 0), submission);
         if (unrecorded) {
-            // Stopping before the record reached the dead-letter file: never commit past it.
+            // The record (or an oversized event of it) never reached the dead-letter file: never commit past it.
             entry.fail();
-            submission.fail("stopped before the failed record was dead-lettered");
+            submission.fail("dead-letter write failed: " + (deadLetterProblem != null ? deadLetterProblem : "stopping"));
         }
         if (keep.isEmpty()) {
             submission.recordFinished();
@@ -224,7 +236,37 @@ public final class Pipeline<T> implements AutoCloseable {
 
     /** For {@code /readyz}: started and the sink is usable. */
     public boolean isReady() {
-        return started && deliveryThread.isAlive() && sink.isReady();
+        return notReadyReason() == null;
+    }
+
+    /**
+     * Why {@code /readyz} says no: the sink is misconfigured or down, dead letters cannot be written, a partition
+     * cannot commit, or delivery stopped. Null when ready. Never contains a secret (the sink's reasons are
+     * redacted by the sink; URLs lose their user info and query).
+     */
+    public String notReadyReason() {
+        if (!started) {
+            return "pipeline not started";
+        }
+        if (!deliveryThread.isAlive()) {
+            return "delivery thread stopped";
+        }
+        String s = sinkProblem;
+        if (s != null) {
+            return s;
+        }
+        String d = deadLetterProblem;
+        if (d != null) {
+            return d;
+        }
+        String blocked = ledger.blockedPartition();
+        if (blocked != null) {
+            return "partition " + blocked + " cannot commit: a record before it was not delivered (restart to retry it)";
+        }
+        if (!sink.isReady()) {
+            return "sink not ready: " + sink.describe();
+        }
+        return null;
     }
 
     public long inFlightEvents() {
@@ -276,11 +318,15 @@ public final class Pipeline<T> implements AutoCloseable {
             metrics.sinkLatency(Duration.ofNanos(System.nanoTime() - t0));
             switch (result) {
                 case DeliveryResult.Delivered d -> {
+                    sinkAnswered();
                     metrics.batchDelivered();
                     acknowledge(part);
                     return;
                 }
                 case DeliveryResult.Rejected r -> {
+                    // An answer about these events: the sink itself works.
+                    sinkAnswered();
+                    metrics.sinkError(r.status());
                     if (part.size() == 1) {
                         metrics.batchFailed("rejected");
                         deadLetterAndAck(part.getFirst(), "rejected: " + r.reason());
@@ -293,13 +339,52 @@ public final class Pipeline<T> implements AutoCloseable {
                     return;
                 }
                 case DeliveryResult.Retry r -> {
+                    metrics.sinkError(r.status());
                     metrics.retry();
-                    if (!backoff.await("delivery failed: " + r.reason(), r.retryAfter())) {
+                    sinkProblem = "sink unavailable: " + r.reason() + " from " + sink.describe();
+                    if (!backoff.await("delivery failed: " + r.reason(), r.retryAfter(), false)) {
                         giveUp(part, backoff.attempts, r.reason());
                         return;
                     }
                 }
+                case DeliveryResult.Unusable u -> {
+                    metrics.sinkError(u.status());
+                    metrics.retry();
+                    sinkProblem = "sink misconfigured: " + u.reason() + " from " + sink.describe();
+                    logUnusable(u);
+                    // Never split, never dead-letter: the answer is about the sink, not these events. Pollers wait
+                    // for as long as it takes; push callers get the failure back within their budget (503).
+                    if (!backoff.await("sink misconfigured: " + u.reason(), null, onGiveUp == OnGiveUp.DEAD_LETTER)) {
+                        giveUpUnusable(part, u.reason());
+                        return;
+                    }
+                }
             }
+        }
+    }
+
+    private void sinkAnswered() {
+        if (sinkProblem != null) {
+            log.info("sink answers again source={} sink={}", source, sink.describe());
+            sinkProblem = null;
+        }
+    }
+
+    /** One ERROR line a minute at most: the status and the sink's URL (no user info, no query). */
+    private void logUnusable(DeliveryResult.Unusable u) {
+        long now = clock.millis();
+        if (lastUnusableLogMillis == Long.MIN_VALUE || now - lastUnusableLogMillis >= 60_000) {
+            lastUnusableLogMillis = now;
+            log.error("sink misconfigured source={} status={} sink={}: {}; retrying without limit, nothing is "
+                    + "dead-lettered and no position moves until it accepts events", source, u.status(), sink.describe(), u.reason());
+        }
+    }
+
+    /** A misconfigured sink's events are never dead-lettered: handed back to a push caller, or kept when stopping. */
+    private void giveUpUnusable(List<PendingEvent> part, String reason) {
+        metrics.batchFailed("sink_unusable");
+        for (PendingEvent p : part) {
+            abandon(p, (stop.getCount() == 0 ? "shutting down: " : "sink misconfigured: ") + reason);
         }
     }
 
@@ -363,7 +448,7 @@ public final class Pipeline<T> implements AutoCloseable {
             log.warn("dead-lettered source={} auditID={} stage={}: {}", source, p.event().auditId(), p.event().stage(), reason);
             finish(p);
         } else {
-            abandon(p, "shutting down before the dead-letter write succeeded");
+            abandon(p, "dead-letter write failed: " + (deadLetterProblem != null ? deadLetterProblem : "stopping"));
         }
     }
 
@@ -376,17 +461,25 @@ public final class Pipeline<T> implements AutoCloseable {
     }
 
     /**
-     * Writes to the dead-letter file, retrying with backoff until it works (a dead-lettered item counts as
-     * done, so the write must have happened); false only when the pipeline is stopping first.
+     * Writes a dead letter, retrying with backoff (a dead-lettered item counts as done, so the write must have
+     * happened). Pollers retry until it is written or the pipeline stops, with {@code /readyz} naming the fault;
+     * push callers (receivers, serverless) retry within their budget, then the record fails and they answer 503.
      */
     private boolean untilWritten(DeadLetterWrite write) throws InterruptedException {
         Backoff b = new Backoff();
         while (true) {
             try {
                 write.run();
+                if (deadLetterProblem != null) {
+                    log.info("dead-letter writes work again source={}", source);
+                    deadLetterProblem = null;
+                }
                 return true;
             } catch (IOException io) {
-                if (!b.await("dead-letter write failed: " + io.getMessage(), null) || stop.getCount() == 0) {
+                metrics.counter("auditbridge.dead_letter.write_failures", "Dead-letter writes that failed and were retried").increment();
+                deadLetterProblem = "dead-letter write failing: " + io.getMessage();
+                if (stop.getCount() == 0 || !b.await(deadLetterProblem, null, onGiveUp == OnGiveUp.DEAD_LETTER)
+                        || stop.getCount() == 0) {
                     return false;
                 }
             }
@@ -411,17 +504,26 @@ public final class Pipeline<T> implements AutoCloseable {
 
     /** Retry bookkeeping for one operation on the pipeline's clock and sleeper. */
     private final class Backoff {
-        private final RetryPolicy.Backoff b = retry.start(clock.millis());
+        private final RetryPolicy.Backoff bounded = retry.start(clock.millis());
+        private final RetryPolicy.Backoff unbounded = retryUnbounded.start(clock.millis());
         private int attempts;
 
-        /** Waits before the next attempt; false when the budget is spent or the pipeline is stopping. */
-        boolean await(String why, Duration retryAfter) throws InterruptedException {
+        /**
+         * Waits before the next attempt; false when the budget is spent or the pipeline is stopping.
+         *
+         * @param unlimited ignore {@code --max-retry-duration} (a misconfigured sink, a dead-letter write)
+         */
+        boolean await(String why, Duration retryAfter, boolean unlimited) throws InterruptedException {
             attempts++;
-            Duration wait = b.next(clock.millis(), retryAfter);
+            long now = clock.millis();
+            Duration budgeted = bounded.next(now, retryAfter);
+            Duration wait = unlimited ? unbounded.next(now, retryAfter) : budgeted;
             if (wait == null || stop.getCount() == 0) {
                 return false;
             }
-            log.warn("{} source={} attempt={} retrying in {} ms", why, source, attempts, wait.toMillis());
+            if (attempts <= 3 || Long.bitCount(attempts) == 1) {
+                log.warn("{} source={} attempt={} retrying in {} ms", why, source, attempts, wait.toMillis());
+            }
             return sleeper.sleep(wait);
         }
     }

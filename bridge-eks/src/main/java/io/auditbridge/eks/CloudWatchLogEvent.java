@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param timestamp     event time in epoch ms, or -1 when unknown
  * @param ingestionTime when CloudWatch ingested it, in epoch ms, or -1 when unknown (subscriptions omit it)
  * @param message       the log line: one {@code audit.k8s.io/v1} Event in JSON, possibly truncated
+ * @param logGroup      the log group it came from when the record says so (a subscription payload's
+ *                      {@code logGroup}), else null
  */
 public record CloudWatchLogEvent(Kind kind, String logStream, String id, long timestamp, long ingestionTime,
-                                 String message) {
+                                 String message, String logGroup) {
     public enum Kind {
         /** A log line to translate. */
         LOG_EVENT,
@@ -37,19 +39,24 @@ public record CloudWatchLogEvent(Kind kind, String logStream, String id, long ti
     }
 
     public static CloudWatchLogEvent logEvent(String logStream, String id, long timestamp, long ingestionTime, String message) {
-        return new CloudWatchLogEvent(Kind.LOG_EVENT, logStream, id, timestamp, ingestionTime, message);
+        return new CloudWatchLogEvent(Kind.LOG_EVENT, logStream, id, timestamp, ingestionTime, message, null);
+    }
+
+    /** This event, as read from the log group {@code group}. */
+    public CloudWatchLogEvent withLogGroup(String group) {
+        return new CloudWatchLogEvent(kind, logStream, id, timestamp, ingestionTime, message, group);
     }
 
     /** A line of a file, with no CloudWatch metadata. */
     public static CloudWatchLogEvent line(String id, String message) {
-        return new CloudWatchLogEvent(Kind.LOG_EVENT, null, id, -1, -1, message);
+        return new CloudWatchLogEvent(Kind.LOG_EVENT, null, id, -1, -1, message, null);
     }
 
     public static CloudWatchLogEvent controlMessage(String id) {
-        return new CloudWatchLogEvent(Kind.CONTROL_MESSAGE, null, id, -1, -1, null);
+        return new CloudWatchLogEvent(Kind.CONTROL_MESSAGE, null, id, -1, -1, null, null);
     }
 
     public static CloudWatchLogEvent windowEnd(String id, long windowEnd) {
-        return new CloudWatchLogEvent(Kind.WINDOW_END, null, id, windowEnd, -1, null);
+        return new CloudWatchLogEvent(Kind.WINDOW_END, null, id, windowEnd, -1, null, null);
     }
 }

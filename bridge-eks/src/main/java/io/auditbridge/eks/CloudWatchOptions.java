@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClientBuilde
 /** Which log group to read and how to reach CloudWatch Logs, shared by {@code run} and {@code backfill}. */
 final class CloudWatchOptions {
     @Option(names = "--cluster", paramLabel = "NAME",
-            description = "EKS cluster name: reads log group /aws/eks/NAME/cluster and adds the cluster_name annotation. Env: AUDITBRIDGE_CLUSTER.")
+            description = "EKS cluster name: reads log group /aws/eks/NAME/cluster and adds the cluster_name annotation "
+                    + "(subscription payloads from a group /aws/eks/<name>/cluster are labelled with that name instead). Env: AUDITBRIDGE_CLUSTER.")
     String cluster;
 
     @Option(names = "--log-group", paramLabel = "NAME",
@@ -60,11 +61,18 @@ final class CloudWatchOptions {
         if (cluster == null || cluster.isBlank()) {
             throw new ConfigException("--cluster", "required (or --log-group): the EKS cluster whose audit log to read");
         }
-        return "/aws/eks/" + cluster.trim() + "/cluster";
+        return EksLogGroup.of(cluster.trim());
     }
 
+    /**
+     * The cluster_name annotation: {@code --cluster}, else the name in an EKS-shaped {@code --log-group}. Records
+     * whose payload names their own log group (subscription payloads) take the cluster from it instead.
+     */
     String clusterName() {
-        return cluster == null || cluster.isBlank() ? null : cluster.trim();
+        if (cluster != null && !cluster.isBlank()) {
+            return cluster.trim();
+        }
+        return logGroup == null ? null : EksLogGroup.clusterName(logGroup.trim());
     }
 
     void validateRate() {

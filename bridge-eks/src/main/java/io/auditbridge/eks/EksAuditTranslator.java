@@ -10,12 +10,14 @@ import io.auditbridge.core.Translator;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * EKS writes each audit Event to CloudWatch Logs as one compact JSON line, so translating is validating and
  * forwarding unchanged: kind Event, apiVersion audit.k8s.io/*, an auditID and a stageTimestamp (see
- * {@link EventValidation}). Added, never overwritten: {@code auditbridge.io/source=eks} and, when a cluster is
- * configured, {@code cluster_name} (Falco's {@code ka.cluster.name}).
+ * {@link EventValidation}). Added, never overwritten: {@code auditbridge.io/source=eks} and {@code cluster_name}
+ * (Falco's {@code ka.cluster.name}): the cluster the record's own log group names ({@code /aws/eks/<name>/cluster},
+ * so one subscription Lambda fed by several clusters labels each event with its own), else the configured one.
  *
  * <p>Lines CloudWatch cut at its event size limit end with {@code [Truncated...]}; they and other unparseable
  * lines are reported with the auditID when it can be read from the text, and skipped. Subscription control
@@ -31,9 +33,13 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
 
     static final String TRUNCATED_SUFFIX = "[Truncated...]";
 
+    /** Splicers for clusters named by log groups, bounded: a fleet has tens of clusters, not thousands. */
+    private static final int MAX_CACHED_CLUSTERS = 1024;
+
     private final String clusterName;
     private final String streamPrefix;
     private final AnnotationSplicer splicer;
+    private final Map<String, AnnotationSplicer> splicersByCluster = new ConcurrentHashMap<>();
 
     /** @param clusterName the cluster_name annotation value, or null/blank to add none */
     public EksAuditTranslator(String clusterName) {
@@ -49,6 +55,33 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
             added.put(CLUSTER_NAME_ANNOTATION, this.clusterName);
         }
         this.splicer = new AnnotationSplicer(added);
+    }
+
+    private static AnnotationSplicer splicerFor(String cluster) {
+        Map<String, String> added = new LinkedHashMap<>();
+        added.put(Event.ANNOTATION_SOURCE, PROVIDER);
+        added.put(CLUSTER_NAME_ANNOTATION, cluster);
+        return new AnnotationSplicer(added);
+    }
+
+    /** The cluster this record belongs to: its log group's, else the configured one (null: none known). */
+    String clusterOf(CloudWatchLogEvent in) {
+        String fromGroup = EksLogGroup.clusterName(in.logGroup());
+        return fromGroup != null ? fromGroup : clusterName;
+    }
+
+    private AnnotationSplicer splicerOf(String cluster) {
+        if (cluster == null || cluster.equals(clusterName)) {
+            return splicer;
+        }
+        AnnotationSplicer s = splicersByCluster.get(cluster);
+        if (s == null) {
+            s = splicerFor(cluster);
+            if (splicersByCluster.size() < MAX_CACHED_CLUSTERS) {
+                splicersByCluster.putIfAbsent(cluster, s);
+            }
+        }
+        return s;
     }
 
     @Override
@@ -77,10 +110,11 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
         byte[] text = message.getBytes(StandardCharsets.UTF_8);
         // The annotations go into the text itself, so the Event keeps its exact bytes and is never re-serialized;
         // annotate() below then finds them present (and adds them the general way when splicing was unsure).
-        byte[] spliced = splicer.splice(text);
+        String cluster = clusterOf(in);
+        byte[] spliced = splicerOf(cluster).splice(text);
         EventReader.read(spliced != null ? spliced : text, item -> {
             if (item.isEvent()) {
-                out.event(annotate(item.event()));
+                out.event(annotate(item.event(), cluster));
             } else if (item.error().startsWith("malformed JSON")) {
                 out.error(RecordError.of("invalid_json", in.id(), EventValidation.recoverAuditId(message), item.error()));
             } else {
@@ -90,10 +124,10 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
         return out.build();
     }
 
-    private Event annotate(Event e) {
+    private static Event annotate(Event e, String cluster) {
         e.putAnnotationIfAbsent(Event.ANNOTATION_SOURCE, PROVIDER);
-        if (clusterName != null) {
-            e.putAnnotationIfAbsent(CLUSTER_NAME_ANNOTATION, clusterName);
+        if (cluster != null) {
+            e.putAnnotationIfAbsent(CLUSTER_NAME_ANNOTATION, cluster);
         }
         return e;
     }

@@ -40,7 +40,8 @@ public final class EksLambdaHandler implements RequestHandler<CloudWatchLogsEven
     /** The options the handler reads, from {@code AUDITBRIDGE_*} variables (or arguments, in tests). */
     @Command(name = "bridge-eks-lambda")
     static final class Settings {
-        @Option(names = "--cluster", paramLabel = "NAME", description = "cluster_name annotation value.")
+        @Option(names = "--cluster", paramLabel = "NAME",
+                description = "cluster_name annotation for payloads whose log group is not /aws/eks/<name>/cluster (those name their own).")
         String cluster;
 
         @Mixin

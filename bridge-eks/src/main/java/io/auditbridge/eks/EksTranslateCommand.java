@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
                 + "Firehose requests, raw audit Event lines; gzip ok) to NDJSON audit Events on stdout (stdin when no FILE).")
 final class EksTranslateCommand extends TranslateCommand<CloudWatchLogEvent> {
     @Option(names = "--cluster", paramLabel = "NAME",
-            description = "Cluster name added as the cluster_name annotation (Falco ka.cluster.name). Env: AUDITBRIDGE_CLUSTER.")
+            description = "Cluster name added as the cluster_name annotation (Falco ka.cluster.name) to events whose input names no "
+                    + "log group /aws/eks/<name>/cluster (subscription payloads do; their own cluster wins). Env: AUDITBRIDGE_CLUSTER.")
     String cluster;
 
     @Override

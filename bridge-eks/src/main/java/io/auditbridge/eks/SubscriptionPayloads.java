@@ -49,6 +49,7 @@ public final class SubscriptionPayloads {
                     + (type.isEmpty() ? "missing" : abbreviate(type)) + ")");
         }
         String stream = payload.path("logStream").asText(null);
+        String group = payload.path("logGroup").asText(null);
         JsonNode events = payload.path("logEvents");
         int i = 0;
         for (JsonNode e : events) {
@@ -60,7 +61,7 @@ public final class SubscriptionPayloads {
             JsonNode message = e.get("message");
             String text = message == null || message.isNull() ? "" : message.asText();
             out.add(SourceRecord.unpositioned(id,
-                    CloudWatchLogEvent.logEvent(stream, id, e.path("timestamp").asLong(-1), -1, text)));
+                    CloudWatchLogEvent.logEvent(stream, id, e.path("timestamp").asLong(-1), -1, text).withLogGroup(group)));
         }
         return out;
     }

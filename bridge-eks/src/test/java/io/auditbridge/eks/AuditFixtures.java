@@ -36,8 +36,13 @@ final class AuditFixtures {
 
     /** A decoded subscription DATA_MESSAGE for one stream. */
     static String dataMessage(String stream, String[]... idAndMessage) {
+        return dataMessageFrom(LOG_GROUP, stream, idAndMessage);
+    }
+
+    /** A decoded subscription DATA_MESSAGE for one stream of the log group {@code group}. */
+    static String dataMessageFrom(String group, String stream, String[]... idAndMessage) {
         ObjectNode root = EventJson.MAPPER.createObjectNode();
-        root.put("messageType", "DATA_MESSAGE").put("owner", "111122223333").put("logGroup", LOG_GROUP)
+        root.put("messageType", "DATA_MESSAGE").put("owner", "111122223333").put("logGroup", group)
                 .put("logStream", stream);
         root.putArray("subscriptionFilters").add("auditbridge");
         ArrayNode events = root.putArray("logEvents");

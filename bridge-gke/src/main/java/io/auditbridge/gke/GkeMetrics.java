@@ -12,5 +12,9 @@ final class GkeMetrics {
                 .tag("source", "gke")
                 .description("Entries whose resourceName could not be parsed (events sent without objectRef)")
                 .register(metrics.registry());
+        FunctionCounter.builder("auditbridge.gke.requests.non_resource", translator, LogEntryTranslator::nonResourceRequests)
+                .tag("source", "gke")
+                .description("Entries of non-resource requests (/readyz, /version, discovery…): events without objectRef, as kube-apiserver writes them")
+                .register(metrics.registry());
     }
 }

@@ -24,8 +24,13 @@ import java.util.List;
  * {@code protoPayload} Any resolves; both give the same LogEntry.
  */
 final class LogEntryJson {
+    /**
+     * AuditLog, and the {@code google.rpc} error details ({@code ErrorInfo}, {@code PreconditionFailure},
+     * {@code BadRequest}, … all in one .proto file, added together) that {@code status.details} may carry.
+     */
     static final JsonFormat.Parser PARSER = JsonFormat.parser()
-            .usingTypeRegistry(TypeRegistry.newBuilder().add(AuditLog.getDescriptor()).build())
+            .usingTypeRegistry(TypeRegistry.newBuilder().add(AuditLog.getDescriptor())
+                    .add(com.google.rpc.PreconditionFailure.getDescriptor()).build())
             .ignoringUnknownFields();
 
     private LogEntryJson() {}
@@ -114,18 +119,50 @@ final class LogEntryJson {
                     ? new Item(index, null, null, "not_audit_log", insertId)
                     : new Item(index, null, "not a LogEntry", null, null);
         }
+        if (!LogEntryTranslator.K8S_SERVICE.equals(payload.path("serviceName").asText())) {
+            // Another Google service's audit entry: not ours, whatever its payload holds (never parsed).
+            return new Item(index, null, null, LogEntryTranslator.SKIP_FOREIGN, insertId);
+        }
         LogEntry fast = LogEntryTreeReader.read(v);
         if (fast != null) {
             return new Item(index, fast, null, null, insertId);
         }
         try {
-            LogEntry.Builder b = LogEntry.newBuilder();
-            PARSER.merge(EventJson.toString(v), b);
-            return new Item(index, b.build(), null, null, insertId);
+            return new Item(index, parse(v), null, null, insertId);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
+            Exception failure = e;
+            JsonNode withoutDetails = withoutStatusDetails(v);
+            if (withoutDetails != null) {
+                try {
+                    return new Item(index, parse(withoutDetails), null, null, insertId);
+                } catch (InvalidProtocolBufferException | RuntimeException again) {
+                    failure = again;
+                }
+            }
             // The parser message can quote input; keep only its first clause.
-            return new Item(index, null, "invalid LogEntry: " + firstClause(e.getMessage()), null, insertId);
+            return new Item(index, null, "invalid LogEntry: " + firstClause(failure.getMessage()), null, insertId);
         }
+    }
+
+    private static LogEntry parse(JsonNode v) throws InvalidProtocolBufferException {
+        LogEntry.Builder b = LogEntry.newBuilder();
+        PARSER.merge(EventJson.toString(v), b);
+        return b.build();
+    }
+
+    /**
+     * The entry without {@code protoPayload.status.details}, or null when it has none. Those details are Anys
+     * whose type may be one no registry here knows; the Event never uses them (the status code and message
+     * do), so an entry that fails only because of them still translates.
+     */
+    static JsonNode withoutStatusDetails(JsonNode entry) {
+        JsonNode status = entry.path("protoPayload").path("status");
+        if (!status.isObject() || !status.has("details")) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = entry.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy.path("protoPayload").path("status")).remove("details");
+        return copy;
     }
 
     private static String firstClause(String message) {

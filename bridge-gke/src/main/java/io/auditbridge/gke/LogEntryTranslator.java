@@ -64,12 +64,21 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
     private static final int MAX_LOGGED_SHAPES = 256;
 
+    /** Skip reason of an audit entry written by another Google service (not {@code k8s.io}). */
+    static final String SKIP_FOREIGN = "foreign_service";
+
     private final Set<String> loggedShapes = ConcurrentHashMap.newKeySet();
     private final LongAdder unparsedNames = new LongAdder();
+    private final LongAdder nonResource = new LongAdder();
 
     /** How many entries had a resource name that could not be parsed (their events carry no objectRef). */
     public long unparsedResourceNames() {
         return unparsedNames.sum();
+    }
+
+    /** How many entries were non-resource requests ({@code /readyz}, {@code /version}, discovery…): no objectRef. */
+    public long nonResourceRequests() {
+        return nonResource.sum();
     }
 
     @Override
@@ -90,7 +99,7 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
                     "protoPayload is not a valid AuditLog"));
         }
         if (!K8S_SERVICE.equals(audit.getServiceName())) {
-            return Translation.skipped("not_k8s_audit");
+            return Translation.skipped(SKIP_FOREIGN);
         }
         return translate(entry, audit, recordId);
     }
@@ -98,8 +107,11 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
     private Translation translate(LogEntry entry, AuditLog audit, String recordId) {
         String method = audit.getMethodName();
         String verb = method.substring(method.lastIndexOf('.') + 1);
-        ResourceName rn = ResourceName.parse(audit.getResourceName());
-        if (rn == null) {
+        boolean nonResourceRequest = ApiServerRequest.isNonResource(method);
+        ResourceName rn = nonResourceRequest ? null : ResourceName.parse(audit.getResourceName());
+        if (nonResourceRequest) {
+            nonResource.increment();
+        } else if (rn == null) {
             unparsed(audit.getResourceName(), recordId);
         }
         String subresource = rn == null ? null : rn.subresource();
@@ -114,7 +126,7 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         e.put("level", audit.hasResponse() ? "RequestResponse" : audit.hasRequest() ? "Request" : "Metadata");
         e.put("auditID", entry.getInsertId().isEmpty() ? entry.getOperation().getId() : entry.getInsertId());
         e.put("stage", "ResponseComplete");
-        e.put("requestURI", requestUri(rn, audit.getResourceName(), dryRun));
+        e.put("requestURI", requestUri(rn, verb, audit.getResourceName(), nonResourceRequest, dryRun));
         e.put("verb", verb);
         user(e, audit.getAuthenticationInfo());
         String ip = audit.getRequestMetadata().getCallerIp();
@@ -126,7 +138,7 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
             e.put("userAgent", agent);
         }
         if (rn != null) {
-            e.set("objectRef", objectRef(rn));
+            e.set("objectRef", objectRef(rn, verb));
         }
         ObjectNode request = audit.hasRequest() ? k8sObject(audit.getRequest()) : null;
         ObjectNode response = audit.hasResponse() ? k8sObject(audit.getResponse()) : null;
@@ -198,11 +210,12 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         }
     }
 
-    private static ObjectNode objectRef(ResourceName rn) {
+    private static ObjectNode objectRef(ResourceName rn, String verb) {
         ObjectNode o = NODES.objectNode();
         o.put("resource", rn.resource());
-        if (rn.namespace() != null) {
-            o.put("namespace", rn.namespace());
+        String namespace = ApiServerRequest.objectRefNamespace(rn, verb);
+        if (namespace != null) {
+            o.put("namespace", namespace);
         }
         if (rn.name() != null) {
             o.put("name", rn.name());
@@ -217,8 +230,10 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         return o;
     }
 
-    private static String requestUri(ResourceName rn, String resourceName, boolean dryRun) {
-        String path = rn != null ? rn.apiPath() : "/" + resourceName;
+    private static String requestUri(ResourceName rn, String verb, String resourceName, boolean nonResourceRequest,
+                                     boolean dryRun) {
+        String path = rn != null ? ApiServerRequest.requestUri(rn, verb)
+                : nonResourceRequest ? ApiServerRequest.nonResourceUri(resourceName) : "/" + resourceName;
         return dryRun ? path + "?dryRun=All" : path;
     }
 

@@ -58,13 +58,18 @@ record ResourceName(String group, String version, String namespace, String resou
 
     /** The request path kube-apiserver served: {@code /api/v1/namespaces/ns/pods/p/exec}, {@code /apis/g/v/…}. */
     String apiPath() {
+        return apiPath(true);
+    }
+
+    /** The request path, with the object name or (for a POST to the collection) without it. */
+    String apiPath(boolean withName) {
         StringBuilder b = new StringBuilder(96);
         b.append(group.isEmpty() ? "/api/" : "/apis/").append(group.isEmpty() ? "" : group + "/").append(version);
         if (namespace != null && !(resource.equals("namespaces") && namespace.equals(name))) {
             b.append("/namespaces/").append(namespace);
         }
         b.append('/').append(resource);
-        if (name != null) {
+        if (name != null && withName) {
             b.append('/').append(name);
         }
         if (subresource != null) {

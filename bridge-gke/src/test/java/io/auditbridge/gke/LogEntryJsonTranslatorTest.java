@@ -70,7 +70,7 @@ class LogEntryJsonTranslatorTest {
 
     @Test
     void anAuditEntryThatDoesNotParseKeepsItsInsertIdAndDoesNotQuoteInput() {
-        String bad = "{\"insertId\":\"id-7\",\"timestamp\":\"not a time secret-value\",\"protoPayload\":{\"@type\":\"type.googleapis.com/google.cloud.audit.AuditLog\"}}";
+        String bad = "{\"insertId\":\"id-7\",\"timestamp\":\"not a time secret-value\",\"protoPayload\":{\"@type\":\"type.googleapis.com/google.cloud.audit.AuditLog\",\"serviceName\":\"k8s.io\"}}";
         Translation t = translate("bad", bad.getBytes(StandardCharsets.UTF_8));
         assertThat(t.errors()).hasSize(1);
         RecordError e = t.errors().getFirst();

@@ -58,7 +58,7 @@ class LogEntryTranslatorTest {
         assertThat(s.get("status").asText()).isEqualTo("Failure");
         assertThat(s.get("reason").asText()).isEqualTo("Forbidden");
         assertThat(e.annotation("authorization.k8s.io/decision")).isEqualTo("forbid");
-        assertThat(e.json().get("requestURI").asText()).isEqualTo("/apis/rbac.authorization.k8s.io/v1/clusterroles/pod-exec");
+        assertThat(e.json().get("requestURI").asText()).isEqualTo("/apis/rbac.authorization.k8s.io/v1/clusterroles");
         JsonNode ref = e.json().get("objectRef");
         assertThat(ref.get("apiGroup").asText()).isEqualTo("rbac.authorization.k8s.io");
         assertThat(ref.get("resource").asText()).isEqualTo("clusterroles");
@@ -67,12 +67,12 @@ class LogEntryTranslatorTest {
     }
 
     @Test
-    void alreadyExistsMapsTo409AndNamespaceNamesItself() {
+    void alreadyExistsMapsTo409AndANamespaceCreateIsAPostToTheCollection() {
         Event e = only("exists-409");
         assertThat(e.json().at("/responseStatus/code").asInt()).isEqualTo(409);
         assertThat(e.json().at("/responseStatus/reason").asText()).isEqualTo("AlreadyExists");
-        assertThat(e.json().get("requestURI").asText()).isEqualTo("/api/v1/namespaces/team-a");
-        assertThat(e.json().at("/objectRef/namespace").asText()).isEqualTo("team-a");
+        assertThat(e.json().get("requestURI").asText()).isEqualTo("/api/v1/namespaces");
+        assertThat(e.json().at("/objectRef/namespace").isMissingNode()).isTrue();
         assertThat(e.json().at("/objectRef/name").asText()).isEqualTo("team-a");
         assertThat(e.json().at("/requestObject/apiVersion").asText()).isEqualTo("v1");
         assertThat(e.json().at("/requestObject/kind").asText()).isEqualTo("Namespace");
@@ -157,7 +157,7 @@ class LogEntryTranslatorTest {
         Event e = only("dry-run");
         assertThat(e.annotation(LogEntryTranslator.ANNOTATION_DRY_RUN)).isEqualTo("true");
         assertThat(e.annotation("command.gke.io/dryRun")).isEqualTo("true");
-        assertThat(e.json().get("requestURI").asText()).isEqualTo("/apis/apps/v1/namespaces/default/deployments/web?dryRun=All");
+        assertThat(e.json().get("requestURI").asText()).isEqualTo("/apis/apps/v1/namespaces/default/deployments?dryRun=All");
         assertThat(e.json().at("/requestObject/apiVersion").asText()).isEqualTo("apps/v1");
         assertThat(e.json().at("/requestObject/kind").asText()).isEqualTo("Deployment");
         assertThat(e.json().at("/requestObject/spec/replicas").isIntegralNumber()).isTrue();
@@ -184,23 +184,37 @@ class LogEntryTranslatorTest {
 
     @Test
     void nonK8sAuditEntriesAreSkippedAndCounted() {
-        Translation t = translate("container-api");
+        Translation t = new LogEntryJsonTranslator(translator).translate(
+                SourceRecord.unpositioned("container-api", Fixtures.bytes("logentries/container-api.json")));
         assertThat(t.events()).isEmpty();
         assertThat(t.errors()).isEmpty();
-        assertThat(t.skipped()).containsEntry("not_k8s_audit", 1);
+        assertThat(t.skipped()).containsEntry(LogEntryTranslator.SKIP_FOREIGN, 1);
         Translation text = translator.translate(new SourceRecord<>("gke", null, "t",
                 com.google.logging.v2.LogEntry.newBuilder().setInsertId("x").setTextPayload("hello").build()));
         assertThat(text.skipped()).containsEntry("not_audit_log", 1);
     }
 
     @Test
-    void unparseableResourceNameStillYieldsAnEventWithoutObjectRef() {
+    void nonResourceRequestYieldsAnEventWithoutObjectRefAndIsNotCountedUnparsed() {
         long before = translator.unparsedResourceNames();
         Event e = only("unparseable");
         assertThat(e.json().has("objectRef")).isFalse();
         assertThat(e.json().get("requestURI").asText()).isEqualTo("/version");
         assertThat(e.verb()).isEqualTo("get");
-        assertThat(translator.unparsedResourceNames()).isEqualTo(before + 1);
+        assertThat(translator.unparsedResourceNames()).isEqualTo(before);
+        assertThat(translator.nonResourceRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void unparseableResourceNameStillYieldsAnEventWithoutObjectRef() {
+        com.google.logging.v2.LogEntry version = Fixtures.entry("unparseable");
+        com.google.logging.v2.LogEntry odd = version.toBuilder().setProtoPayload(com.google.protobuf.Any.pack(
+                unpack(version).toBuilder().setMethodName("io.k8s.core.v1.pods.get").setResourceName("core/pods").build())).build();
+        Translation t = translator.translate(new SourceRecord<>("gke", null, "odd", odd));
+        assertThat(t.events()).hasSize(1);
+        assertThat(t.events().getFirst().json().has("objectRef")).isFalse();
+        assertThat(t.events().getFirst().json().get("requestURI").asText()).isEqualTo("/core/pods");
+        assertThat(translator.unparsedResourceNames()).isEqualTo(1);
     }
 
     @Test
@@ -210,7 +224,9 @@ class LogEntryTranslatorTest {
         appender.start();
         logger.addAppender(appender);
         try {
-            com.google.logging.v2.LogEntry version = Fixtures.entry("unparseable");
+            com.google.logging.v2.LogEntry base = Fixtures.entry("unparseable");
+            com.google.logging.v2.LogEntry version = base.toBuilder().setProtoPayload(com.google.protobuf.Any.pack(
+                    unpack(base).toBuilder().setMethodName("io.k8s.core.v1.pods.get").setResourceName("version").build())).build();
             com.google.logging.v2.LogEntry healthz = version.toBuilder().setProtoPayload(com.google.protobuf.Any.pack(
                     unpack(version).toBuilder().setResourceName("healthz/etcd").build())).build();
             for (com.google.logging.v2.LogEntry e : List.of(version, version, healthz, version, healthz)) {

@@ -16,7 +16,8 @@ final class OpenShiftTranslateCommand extends TranslateCommand<ForwardedRecord> 
     /** Saved files are trusted more than requests, but a bomb must still not fill the heap. */
     private static final long MAX_DECODED = 1L << 30;
 
-    @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name written to annotations.cluster_name.")
+    @Option(names = {"--cluster", "--cluster-name"}, paramLabel = "NAME",
+            description = "Cluster name written to annotations.cluster_name (Falco ka.cluster.name); --cluster-name is the old name. Env: AUDITBRIDGE_CLUSTER.")
     String clusterName;
 
     @Override

@@ -30,7 +30,8 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
     /**
      * Fields Vector (6.x viaq, 5.x) or the fluentd-era collector put around the Event. None of them is an
      * {@code audit.k8s.io/v1} Event field, so removing them leaves the API server's Event; {@code level} is the
-     * Event's own audit level and stays.
+     * Event's own audit level and stays, restored from the collector's copy where Logging 5.x overwrote it
+     * ({@link AuditLevel}).
      */
     static final List<String> COLLECTOR_FIELDS = List.of("@timestamp", "timestamp", "hostname", "log_type",
             "log_source", "k8s_audit_level", "openshift_audit_level", "openshift", "tag", "source_type", "message",
@@ -47,6 +48,7 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
         }
         ObjectNode event = ((ObjectNode) json).deepCopy();
         JsonNode openshift = event.get("openshift");
+        boolean levelRecorded = AuditLevel.restore(event, event.get("k8s_audit_level"), event.get("openshift_audit_level"));
         event.remove(COLLECTOR_FIELDS);
 
         String problem = EventValidation.problem(event);
@@ -55,6 +57,9 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
         }
         Event e = Event.of(event);
         e.putAnnotationIfAbsent(Event.ANNOTATION_SOURCE, PROVIDER);
+        if (!levelRecorded) {
+            e.putAnnotation(AuditLevel.ANNOTATION_INFERRED, "true");
+        }
         String clusterName = record.payload().clusterName();
         if (clusterName != null && !clusterName.isBlank()) {
             e.putAnnotationIfAbsent(ANNOTATION_CLUSTER_NAME, clusterName.strip());

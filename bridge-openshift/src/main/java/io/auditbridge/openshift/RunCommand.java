@@ -37,8 +37,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LogOptions logOptions;
 
-    @Option(names = "--cluster-name", paramLabel = "NAME",
-            description = "Cluster name written to annotations.cluster_name (Falco ka.cluster.name) when the request names none.")
+    @Option(names = {"--cluster", "--cluster-name"}, paramLabel = "NAME",
+            description = "Cluster name written to annotations.cluster_name (Falco ka.cluster.name) when the request names none; --cluster-name is the old name. Env: AUDITBRIDGE_CLUSTER.")
     String clusterName;
 
     @Option(names = "--cluster-name-header", paramLabel = "HEADER", defaultValue = OpenShiftReceiver.DEFAULT_CLUSTER_NAME_HEADER,

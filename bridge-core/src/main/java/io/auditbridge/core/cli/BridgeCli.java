@@ -68,9 +68,15 @@ public final class BridgeCli {
         @Override
         public String defaultValue(ArgSpec arg) {
             if (arg instanceof OptionSpec option) {
-                String value = env.apply(envName(option.longestName()));
-                if (value != null && !value.isEmpty()) {
-                    return value;
+                // The first name is the option's name; later ones are old names kept as aliases, env variables too.
+                for (String name : option.names()) {
+                    if (!name.startsWith("--")) {
+                        continue;
+                    }
+                    String value = env.apply(envName(name));
+                    if (value != null && !value.isEmpty()) {
+                        return value;
+                    }
                 }
             }
             return arg.defaultValue();

@@ -67,7 +67,8 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         OpsServer server = null;
         if (b.ops != null && b.ops.port >= 0) {
             try {
-                server = OpsServer.start(b.ops.host, b.ops.port, registry, () -> standby || pipeline.isAlive(), this::isReady);
+                server = OpsServer.start(b.ops.host, b.ops.port, registry, () -> standby || pipeline.isAlive(),
+                        this::notReadyReason);
             } catch (IOException e) {
                 throw new ConfigException("--metrics-port", "cannot listen on " + b.ops.host + ":" + b.ops.port + ": " + e.getMessage());
             }
@@ -93,9 +94,19 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         return ops == null ? -1 : ops.port();
     }
 
-    /** {@code /readyz}: a standby waiting for the Lease is ready (it is healthy and takes over when needed). */
-    private boolean isReady() {
-        return standby || (pipeline.isReady() && sourceReady.getAsBoolean());
+    /**
+     * Why {@code /readyz} answers 503 (the pipeline's reason first: sink, dead letters, a stuck partition), or null.
+     * A standby waiting for the Lease is ready (it is healthy and takes over when needed).
+     */
+    public String notReadyReason() {
+        if (standby) {
+            return null;
+        }
+        String why = pipeline.notReadyReason();
+        if (why != null) {
+            return why;
+        }
+        return sourceReady.getAsBoolean() ? null : "source not ready: the last fetch failed";
     }
 
     /** Adds the source's own check to {@code /readyz}. */

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The operations endpoint: {@code /metrics} (Prometheus text), {@code /healthz} (the process works) and
@@ -23,10 +24,19 @@ public final class OpsServer implements AutoCloseable {
 
     public static OpsServer start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier alive,
                                   BooleanSupplier ready) throws IOException {
+        return start(host, port, registry, alive, () -> ready.getAsBoolean() ? null : "not ready");
+    }
+
+    /**
+     * As {@link #start(String, int, PrometheusMeterRegistry, BooleanSupplier, BooleanSupplier)}, with
+     * {@code /readyz} answering 503 and the reason {@code notReadyReason} gives (null when ready).
+     */
+    public static OpsServer start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier alive,
+                                  Supplier<String> notReadyReason) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.createContext("/healthz", ex -> probe(ex, alive));
-        server.createContext("/readyz", ex -> probe(ex, ready));
+        server.createContext("/healthz", ex -> probe(ex, () -> alive.getAsBoolean() ? null : "not alive"));
+        server.createContext("/readyz", ex -> probe(ex, notReadyReason));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return new OpsServer(server);
@@ -36,14 +46,14 @@ public final class OpsServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void probe(HttpExchange ex, BooleanSupplier check) throws IOException {
-        boolean ok;
+    private static void probe(HttpExchange ex, Supplier<String> problem) throws IOException {
+        String why;
         try {
-            ok = check.getAsBoolean();
+            why = problem.get();
         } catch (RuntimeException e) {
-            ok = false;
+            why = "check failed: " + e.getClass().getSimpleName();
         }
-        respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
+        respond(ex, why == null ? 200 : 503, "text/plain; charset=utf-8", why == null ? "ok\n" : why.replace('\n', ' ') + "\n");
     }
 
     private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {

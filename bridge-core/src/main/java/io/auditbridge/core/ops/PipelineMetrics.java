@@ -86,6 +86,12 @@ public final class PipelineMetrics {
         tagged("auditbridge.batches", "Batches by outcome", "result", result).increment();
     }
 
+    /** A delivery attempt the sink did not take, by status ("401", "503", "io", "timeout"): auditbridge_sink_errors_total. */
+    public void sinkError(String status) {
+        tagged("auditbridge.sink.errors", "Delivery attempts the sink did not take, by HTTP status or io/timeout", "status", status)
+                .increment();
+    }
+
     public void retry() {
         retries.increment();
     }

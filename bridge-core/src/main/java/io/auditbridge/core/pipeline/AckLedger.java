@@ -110,6 +110,20 @@ public final class AckLedger {
         return Map.copyOf(committable);
     }
 
+    /**
+     * A partition whose head record failed (it can never be committed past in this process), as
+     * "partition at position", or null. For {@code /readyz}.
+     */
+    public synchronized String blockedPartition() {
+        for (var q : queues.entrySet()) {
+            Entry head = q.getValue().peekFirst();
+            if (head != null && head.failed) {
+                return q.getKey() + " at " + head.position;
+            }
+        }
+        return null;
+    }
+
     /** Records registered but not finished, over all partitions. */
     public synchronized int pendingRecords() {
         int n = 0;

@@ -61,6 +61,11 @@ public final class RetryPolicy {
             this.startedMillis = startedMillis;
         }
 
+        /** When this operation's retries started (for the retry budget and for logs). */
+        public long startedMillis() {
+            return startedMillis;
+        }
+
         /** How many waits were handed out so far. */
         public int attempts() {
             return attempt;
@@ -69,18 +74,20 @@ public final class RetryPolicy {
         /**
          * The wait before the next attempt, or null when the retry budget is spent.
          *
-         * @param retryAfter a wait the server asked for (used as is, up to maxRetryAfter), or null
+         * @param retryAfter a wait the server asked for, or null. It can only lengthen the policy's own delay
+         *                   (up to maxRetryAfter): {@code Retry-After: 0} or a past date never turns backoff off.
          */
         public Duration next(long nowMillis, Duration retryAfter) {
-            Duration wait;
+            long ceiling = initialDelay.toMillis() << Math.min(attempt, 30);
+            if (ceiling <= 0 || ceiling > maxDelay.toMillis()) {
+                ceiling = maxDelay.toMillis();
+            }
+            Duration wait = Duration.ofMillis((long) (random.getAsDouble() * ceiling));
             if (retryAfter != null && !retryAfter.isNegative()) {
-                wait = retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter;
-            } else {
-                long ceiling = initialDelay.toMillis() << Math.min(attempt, 30);
-                if (ceiling <= 0 || ceiling > maxDelay.toMillis()) {
-                    ceiling = maxDelay.toMillis();
+                Duration asked = retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter;
+                if (asked.compareTo(wait) > 0) {
+                    wait = asked;
                 }
-                wait = Duration.ofMillis((long) (random.getAsDouble() * ceiling));
             }
             attempt++;
             if (maxRetryDuration != null && nowMillis + wait.toMillis() - startedMillis > maxRetryDuration.toMillis()) {

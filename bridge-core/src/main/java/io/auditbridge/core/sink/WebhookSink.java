@@ -29,7 +29,9 @@ import okhttp3.tls.HeldCertificate;
 /**
  * POSTs each batch as one {@code audit.k8s.io/v1 EventList} to a webhook (Falco k8saudit, the Sysdig agent,
  * the detector's {@code serve}). Maps the answer to a {@link DeliveryResult}: 2xx Delivered; IO errors, 408,
- * 429 and 5xx Retry (with Retry-After); any other status Rejected with the status and the start of the body.
+ * 429 and 5xx Retry (with Retry-After); 400, 413 and 422, the answers about content, Rejected with the status
+ * and the start of the body; every other status (3xx, 401, 403, 404, 405, 407, 411, 415, …) Unusable: the sink
+ * is misconfigured, which says nothing about these events.
  *
  * <p>The bearer token is read through a supplier on every request (so a rotated file is picked up) and is
  * never part of a log line, a metric or an exception message.
@@ -57,7 +59,15 @@ public final class WebhookSink implements Sink {
                 .callTimeout(b.requestTimeout.plus(b.connectTimeout))
                 // Retrying is the pipeline's job: it knows the budget and counts the attempts.
                 .retryOnConnectionFailure(false)
-                .followRedirects(false);
+                .followRedirects(false)
+                // OkHttp re-sends at once a 503 that carries "Retry-After: 0", skipping our backoff; without the
+                // header the 503 reaches the pipeline, whose policy waits at least its own delay.
+                .addNetworkInterceptor(chain -> {
+                    Response r = chain.proceed(chain.request());
+                    String ra = r.header("Retry-After");
+                    return r.code() == 503 && ra != null && ra.trim().matches("0+")
+                            ? r.newBuilder().removeHeader("Retry-After").build() : r;
+                });
         if (b.tls != null) {
             http.sslSocketFactory(b.tls.sslSocketFactory(), b.tls.trustManager());
         }
@@ -83,18 +93,25 @@ public final class WebhookSink implements Sink {
         req.post(RequestBody.create(body, JSON));
         try (Response response = client.newCall(req.build()).execute()) {
             DeliveryResult result = classify(response, bearer);
-            lastFailed = !(result instanceof DeliveryResult.Delivered);
+            lastFailed = result instanceof DeliveryResult.Retry || result instanceof DeliveryResult.Unusable;
             return result;
         } catch (InterruptedIOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("delivery interrupted");
             }
             lastFailed = true;
-            return DeliveryResult.retry("timeout: " + e.getClass().getSimpleName());
+            return new DeliveryResult.Retry("timeout: " + e.getClass().getSimpleName(), null, "timeout");
+        } catch (java.net.ProtocolException e) {
+            lastFailed = true;
+            if (e.getMessage() != null && e.getMessage().contains("(407)")) {
+                // OkHttp turns a 407 into an exception when no proxy is configured: a misconfiguration all the same.
+                return new DeliveryResult.Unusable("HTTP 407 proxy authentication required", "407");
+            }
+            return new DeliveryResult.Retry("io: ProtocolException: " + e.getMessage(), null, "io");
         } catch (IOException e) {
             lastFailed = true;
             // IOException messages from OkHttp name the host and the cause, never headers.
-            return DeliveryResult.retry("io: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new DeliveryResult.Retry("io: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null, "io");
         }
     }
 
@@ -108,10 +125,20 @@ public final class WebhookSink implements Sink {
             // Some servers echo the request's headers in error pages; the reason is logged and dead-lettered.
             reason = reason.replace(bearer, "[redacted]");
         }
+        String status = Integer.toString(code);
         if (code == 408 || code == 429 || code >= 500) {
-            return new DeliveryResult.Retry(reason, retryAfter(response.header("Retry-After")));
+            return new DeliveryResult.Retry(reason, retryAfter(response.header("Retry-After")), status);
         }
-        return DeliveryResult.rejected(reason);
+        if (code == 400 || code == 413 || code == 422) {
+            return new DeliveryResult.Rejected(reason, status);
+        }
+        if (code >= 300 && code < 400) {
+            String location = response.header("Location");
+            HttpUrl to = location == null ? null : response.request().url().resolve(location);
+            reason = "HTTP " + code + " redirect" + (to == null ? "" : " to " + redacted(to))
+                    + " (redirects are not followed: set --sink to the final URL)";
+        }
+        return new DeliveryResult.Unusable(reason, status);
     }
 
     /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */

@@ -37,9 +37,11 @@ class SecretsStayOutOfLogsTest {
         WireMockServer webhook = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         webhook.start();
         webhook.stubFor(post(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/k8s-audit")).inScenario("s").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(503).withBody("upstream down")).willSetStateTo("reject"));
+                .willReturn(aResponse().withStatus(503).withBody("upstream down")).willSetStateTo("misconfigured"));
+        webhook.stubFor(post(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/k8s-audit")).inScenario("s").whenScenarioStateIs("misconfigured")
+                .willReturn(aResponse().withStatus(401).withBody("no " + TOKEN)).willSetStateTo("reject"));
         webhook.stubFor(post(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/k8s-audit")).inScenario("s").whenScenarioStateIs("reject")
-                .willReturn(aResponse().withStatus(403).withBody("forbidden")));
+                .willReturn(aResponse().withStatus(400).withBody("bad event")));
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -65,7 +67,8 @@ class SecretsStayOutOfLogsTest {
             String everything = String.join("\n", logs.list.stream().map(e -> e.getFormattedMessage()
                     + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).toList())
                     + registry.scrape() + Files.readString(dir.resolve("dead.ndjson")) + sink.describe() + sink;
-            assertThat(everything).contains("HTTP 503").contains("rejected: HTTP 403");
+            assertThat(everything).contains("HTTP 503").contains("sink misconfigured").contains("HTTP 401")
+                    .contains("rejected: HTTP 400");
             assertThat(everything).doesNotContain(TOKEN).doesNotContain("pa55word").doesNotContain("qu3ry-s3cret");
         } finally {
             root.detachAppender(logs);
