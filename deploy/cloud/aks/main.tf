@@ -1,12 +1,14 @@
 # AKS: Diagnostic Setting → Event Hub (+ consumer group) and the Blob container for checkpoints, plus the
 # workload identity the subscriber runs as.
-#   terraform init && terraform apply -var resource_group=rg -var aks_name=prod -var location=westeurope
-# Then set client_id (output) in kubernetes/aks/serviceaccount.yaml and the names in kubernetes/aks/config.yaml.
+#   terraform init && terraform apply -var resource_group=rg -var aks_name=prod -var location=westeurope -var name_prefix=abprod1
+# name_prefix makes the globally unique names (Event Hubs namespace, storage account): pick one per cluster.
+# Then install the chart with the outputs (deploy/README.md, AKS): client_id, eventhub_namespace_fqdn,
+# checkpoint_container_url.
 terraform {
   required_providers {
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = ">= 3.100"
+      version = ">= 3.100, < 5.0"
     }
   }
 }
@@ -23,9 +25,27 @@ variable "location" {
   type = string
 }
 
+# Required, no default: the Event Hubs namespace (<prefix>-ehns, *.servicebus.windows.net) and the storage
+# account (<prefix>ckpt, *.blob.core.windows.net) are names in Azure-wide namespaces; a shared default
+# collides with everyone else who kept it.
 variable "name_prefix" {
+  type        = string
+  description = "Lowercase letters and digits, 3-20 characters, starting with a letter; unique to you (e.g. company + cluster)."
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{2,19}$", var.name_prefix))
+    error_message = "name_prefix: 3-20 lowercase letters or digits, starting with a letter (storage account names allow nothing else)."
+  }
+}
+
+variable "k8s_namespace" {
   type    = string
   default = "auditbridge"
+}
+
+variable "k8s_service_account" {
+  type        = string
+  default     = "auditbridge-aks"
+  description = "The chart's ServiceAccount: the release name (helm upgrade --install auditbridge-aks …)."
 }
 
 provider "azurerm" {
@@ -62,13 +82,27 @@ resource "azurerm_eventhub_consumer_group" "bridge" {
   resource_group_name = var.resource_group
 }
 
+# The rule a Diagnostic Setting writes with. Azure requires Manage on it, and Manage implies Send and Listen
+# (the provider refuses manage = true without both).
 resource "azurerm_eventhub_namespace_authorization_rule" "diagnostics" {
-  name                = "diagnostic-settings-send"
+  name                = "diagnostic-settings"
   namespace_name      = azurerm_eventhub_namespace.audit.name
   resource_group_name = var.resource_group
-  listen              = false
+  listen              = true
   send                = true
   manage              = true
+}
+
+# The bridge's own rule, on the hub only, for a connection string instead of workload identity
+# (--eventhub-connection-string-file): it reads, nothing more.
+resource "azurerm_eventhub_authorization_rule" "bridge" {
+  name                = "auditbridge-listen"
+  namespace_name      = azurerm_eventhub_namespace.audit.name
+  eventhub_name       = azurerm_eventhub.audit.name
+  resource_group_name = var.resource_group
+  listen              = true
+  send                = false
+  manage              = false
 }
 
 # AKS control-plane audit logs into the hub. kube-audit-admin omits get/list (much smaller);
@@ -88,7 +122,7 @@ resource "azurerm_monitor_diagnostic_setting" "aks_audit" {
 }
 
 resource "azurerm_storage_account" "checkpoints" {
-  name                     = replace("${var.name_prefix}ckpt", "-", "")
+  name                     = "${var.name_prefix}ckpt"
   resource_group_name      = var.resource_group
   location                 = var.location
   account_tier             = "Standard"
@@ -102,7 +136,7 @@ resource "azurerm_storage_container" "checkpoints" {
   container_access_type = "private"
 }
 
-# Workload identity: a user-assigned identity trusted for system:serviceaccount:auditbridge:auditbridge-aks.
+# Workload identity: a user-assigned identity trusted for the chart's ServiceAccount.
 resource "azurerm_user_assigned_identity" "bridge" {
   name                = "${var.name_prefix}-aks"
   location            = var.location
@@ -110,12 +144,12 @@ resource "azurerm_user_assigned_identity" "bridge" {
 }
 
 resource "azurerm_federated_identity_credential" "bridge" {
-  name                = "auditbridge-aks"
+  name                = "${var.name_prefix}-aks"
   resource_group_name = var.resource_group
   parent_id           = azurerm_user_assigned_identity.bridge.id
   audience            = ["api://AzureADTokenExchange"]
   issuer              = data.azurerm_kubernetes_cluster.aks.oidc_issuer_url
-  subject             = "system:serviceaccount:auditbridge:auditbridge-aks"
+  subject             = "system:serviceaccount:${var.k8s_namespace}:${var.k8s_service_account}"
 }
 
 resource "azurerm_role_assignment" "eventhub_receiver" {
@@ -140,4 +174,10 @@ output "eventhub_namespace_fqdn" {
 
 output "checkpoint_container_url" {
   value = "${azurerm_storage_account.checkpoints.primary_blob_endpoint}${azurerm_storage_container.checkpoints.name}"
+}
+
+# Only for --eventhub-connection-string-file (workload identity needs none): a Listen-only connection string.
+output "bridge_listen_connection_string" {
+  value     = azurerm_eventhub_authorization_rule.bridge.primary_connection_string
+  sensitive = true
 }

@@ -1,9 +1,9 @@
 # EKS via Amazon Data Firehose: subscription filter on the cluster's log group → Firehose stream → HTTP
-# endpoint (the bridge-eks firehose receiver behind kubernetes/eks-firehose's ALB). Records Firehose could
+# endpoint (the chart's eks-firehose source behind its ALB Ingress). Records Firehose could
 # not deliver within the retry duration land in the S3 backup bucket.
 #   terraform init && terraform apply -var cluster_name=CLUSTER -var region=REGION \
 #     -var endpoint_url=https://firehose.auditbridge.example.com/firehose -var access_key=$ACCESS_KEY
-# The same access key goes into the auditbridge-eks-firehose Secret (deploy/README.md, EKS).
+# The same access key goes into the release's Secret, key firehose-access-key (deploy/README.md, EKS).
 terraform {
   required_providers {
     aws = {

@@ -1,6 +1,7 @@
 # EKS: what the CloudWatch Logs poller needs on the AWS side.
 #   terraform init && terraform apply -var cluster_name=prod -var region=eu-west-1
-# Then set the role ARN (output role_arn) in kubernetes/eks/serviceaccount.yaml (IRSA).
+# Then install the chart with serviceAccount.annotations."eks\.amazonaws\.com/role-arn" = output role_arn (IRSA).
+# Names carry the cluster name: a second cluster in the same account gets its own role and policy.
 terraform {
   required_providers {
     aws = {
@@ -12,6 +13,11 @@ terraform {
 
 variable "cluster_name" {
   type = string
+  validation {
+    # IAM role names are at most 64 characters: "auditbridge-" + the cluster name.
+    condition     = can(regex("^[0-9A-Za-z][0-9A-Za-z_-]{0,51}$", var.cluster_name))
+    error_message = "cluster_name: the EKS cluster name (letters, digits, - and _; at most 52 characters here)."
+  }
 }
 
 variable "region" {
@@ -24,8 +30,9 @@ variable "k8s_namespace" {
 }
 
 variable "k8s_service_account" {
-  type    = string
-  default = "auditbridge-eks"
+  type        = string
+  default     = "auditbridge-eks"
+  description = "The chart's ServiceAccount: the release name (helm upgrade --install auditbridge-eks …)."
 }
 
 provider "aws" {
@@ -48,7 +55,7 @@ locals {
 
 # Read-only: FilterLogEvents on the cluster's log group (the poller), nothing else.
 resource "aws_iam_policy" "read_audit_logs" {
-  name = "auditbridge-eks-${var.cluster_name}-read-audit-logs"
+  name = "auditbridge-${var.cluster_name}-read-audit-logs"
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -65,7 +72,7 @@ data "aws_iam_openid_connect_provider" "cluster" {
 }
 
 resource "aws_iam_role" "bridge" {
-  name = "auditbridge-eks"
+  name = "auditbridge-${var.cluster_name}"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

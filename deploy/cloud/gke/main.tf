@@ -1,6 +1,6 @@
 # GKE: what the Cloud Logging poller needs on the Google side.
 #   terraform init && terraform apply -var project_id=my-project
-# Then set the Google service account e-mail (output gsa_email) in kubernetes/gke/serviceaccount.yaml.
+# Then install the chart with serviceAccount.annotations."iam\.gke\.io/gcp-service-account" = output gsa_email.
 terraform {
   required_providers {
     google = {

@@ -3,8 +3,9 @@
 # redeliver: nothing is acknowledged before the sink answered.
 #   ./mvnw -B -q -pl bridge-gke -am package -DskipTests
 #   (cd bridge-gke/target && zip function.zip bridge-gke.jar)
-#   terraform init && terraform apply -var project_id=P -var region=europe-west1 -var sink_url=https://...
-#   printf %s "$TOKEN" | gcloud secrets versions add auditbridge-sink-token --data-file=-
+#   terraform init && terraform apply -var project_id=P -var region=europe-west1 -var sink_url=https://... -var sink_token=$TOKEN
+# The first token version is created here (the function mounts "latest", which must exist before it
+# deploys); rotate later with: printf %s "$NEW" | gcloud secrets versions add auditbridge-sink-token --data-file=-
 terraform {
   required_providers {
     google = {
@@ -38,6 +39,12 @@ variable "entry_point" {
   description = "The bridge-gke Cloud Function class (see bridge-gke/README.md)."
 }
 
+variable "sink_token" {
+  type        = string
+  sensitive   = true
+  description = "Bearer token for the webhook: the secret's first version (kept in the Terraform state; rotate with gcloud)."
+}
+
 provider "google" {
   project = var.project_id
   region  = var.region
@@ -45,9 +52,29 @@ provider "google" {
 
 data "google_project" "this" {}
 
+# A new project has none of these enabled; the function's build and deployment fail without them.
+# Left enabled on destroy: other workloads of the project may use them.
+resource "google_project_service" "required" {
+  for_each = toset([
+    "cloudfunctions.googleapis.com",
+    "run.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "artifactregistry.googleapis.com",
+    "eventarc.googleapis.com",
+    "pubsub.googleapis.com",
+    "logging.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+    "iam.googleapis.com",
+  ])
+  service            = each.value
+  disable_on_destroy = false
+}
+
 resource "google_pubsub_topic" "audit" {
   name                       = "auditbridge-gke-audit"
   message_retention_duration = "86400s"
+  depends_on                 = [google_project_service.required]
 }
 
 # Same selection as the poller: Kubernetes API audit entries of every GKE cluster in the project.
@@ -69,11 +96,23 @@ resource "google_secret_manager_secret" "sink_token" {
   replication {
     auto {}
   }
+  depends_on = [google_project_service.required]
+}
+
+# The function mounts version "latest": it must exist before the function deploys. Later rotations are
+# versions added with gcloud; Terraform does not roll them back.
+resource "google_secret_manager_secret_version" "sink_token" {
+  secret      = google_secret_manager_secret.sink_token.id
+  secret_data = var.sink_token
+  lifecycle {
+    ignore_changes = [secret_data]
+  }
 }
 
 resource "google_service_account" "function" {
   account_id   = "auditbridge-gke-fn"
   display_name = "auditbridge GKE Cloud Function"
+  depends_on   = [google_project_service.required]
 }
 
 resource "google_secret_manager_secret_iam_member" "function_reads_token" {
@@ -131,6 +170,12 @@ resource "google_cloudfunctions2_function" "bridge" {
       }
     }
   }
+
+  depends_on = [
+    google_project_service.required,
+    google_secret_manager_secret_version.sink_token,
+    google_secret_manager_secret_iam_member.function_reads_token,
+  ]
 
   event_trigger {
     trigger_region        = var.region

@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.ConfigException;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code backfill}: reads each partition between two enqueued times with an EventHubConsumerClient, no checkpoints. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = "Deliver the AKS audit records enqueued in a time window (within the hub's retention), then exit.")
 final class AksBackfillCommand implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import com.azure.messaging.eventhubs.EventProcessorClient;
 import com.azure.messaging.eventhubs.EventProcessorClientBuilder;
 import com.azure.messaging.eventhubs.LoadBalancingStrategy;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Option;
  * replicas of the same consumer group (ownership and checkpoints in a Blob container); each partition's
  * batches go through {@link EventHubsBatchHandler}, which checkpoints only what the sink acknowledged.
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Read AKS audit records from Event Hubs and deliver them; checkpoints in Blob Storage after delivery.")
 final class AksRunCommand implements Callable<Integer> {
@@ -74,10 +76,12 @@ final class AksRunCommand implements Callable<Integer> {
             description = "Messages the client reads ahead per partition, 1-8000 (default ${DEFAULT-VALUE}).")
     int prefetch;
 
+    @HelpGroup(HelpGroup.Section.CHECKPOINTS)
     @Option(names = "--load-balancing", paramLabel = "balanced|greedy", defaultValue = "balanced",
             description = "How replicas share partitions: balanced (one at a time) or greedy (default ${DEFAULT-VALUE}).")
     LoadBalancingStrategy loadBalancing;
 
+    @HelpGroup(HelpGroup.Section.OPERATIONS)
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "20s", converter = Durations.class,
             description = "On SIGTERM, how long in-flight deliveries may finish (and checkpoint) before stopping (default ${DEFAULT-VALUE}).")
     Duration drainTimeout;

@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import com.fasterxml.jackson.core.JsonParser;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.SourceRecord;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Mixin;
  * {@code translate}: saved Event Hubs message bodies to NDJSON Events. A file holding one JSON document is one
  * message body; otherwise each non-blank line is one (the NDJSON a capture tool writes).
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = "Translate saved Event Hubs message bodies ({\"records\":[…]}) to NDJSON audit Events on stdout (stdin when no FILE).")
 final class AksTranslateCommand extends TranslateCommand<byte[]> {

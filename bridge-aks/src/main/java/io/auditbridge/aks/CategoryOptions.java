@@ -1,13 +1,19 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.ConfigException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Which Diagnostic Settings categories hold the audit Events to forward. */
+/** Which Diagnostic Settings categories hold the audit Events to forward, and how their cluster is named. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 final class CategoryOptions {
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Option(names = "--categories", paramLabel = "CATEGORY", split = ",", defaultValue = "kube-audit,kube-audit-admin",
             description = "Diagnostic Settings categories to forward, comma-separated (default ${DEFAULT-VALUE}).")
     List<String> categories;
@@ -22,6 +28,6 @@ final class CategoryOptions {
         if (selected.isEmpty()) {
             throw new ConfigException("--categories", "name at least one category");
         }
-        return new DiagnosticRecordTranslator(selected);
+        return new DiagnosticRecordTranslator(selected, cluster.naming());
     }
 }

@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import com.azure.messaging.eventhubs.checkpointstore.blob.BlobCheckpointStore;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Option;
  * DefaultAzureCredential (role Storage Blob Data Contributor on the container), or a storage connection
  * string from a file or {@value #CONNECTION_STRING_ENV} plus the container name.
  */
+@HelpGroup(HelpGroup.Section.CHECKPOINTS)
 final class CheckpointContainerOptions {
     static final String CONNECTION_STRING_ENV = "AUDITBRIDGE_STORAGE_CONNECTION_STRING";
 

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *
  * <p>Records of the selected categories carry the audit Event as a JSON string in {@code properties.log};
  * it is parsed, validated and forwarded unchanged apart from two annotations added when absent:
- * {@code auditbridge.io/source=aks} and {@code cluster_name} (from the record's {@code resourceId}).
+ * {@code auditbridge.io/source=aks} and {@code cluster_name} (the operator's name, else the record's
+ * {@code resourceId}'s: see {@link ClusterNaming}).
  * Records of other categories (klog text from kube-apiserver, cluster-autoscaler…) are skipped and counted.
  * A bad log (empty, cut at AKS's 16 KiB limit, not an Event) is a record error; the rest of the message
  * goes on. A body that is not an envelope at all is one error carrying the body for the dead-letter file,
@@ -40,12 +41,18 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
     private static final Pattern CLUSTER = Pattern.compile("/managedclusters/([^/]+)", Pattern.CASE_INSENSITIVE);
 
     private final Set<String> categories;
+    private final ClusterNaming naming;
 
     public DiagnosticRecordTranslator(Set<String> categories) {
+        this(categories, ClusterNaming.FROM_RESOURCE_ID);
+    }
+
+    DiagnosticRecordTranslator(Set<String> categories, ClusterNaming naming) {
         if (categories.isEmpty()) {
             throw new IllegalArgumentException("at least one category is needed");
         }
         this.categories = Set.copyOf(categories);
+        this.naming = naming;
     }
 
     public DiagnosticRecordTranslator() {
@@ -56,7 +63,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
     public Translation translate(SourceRecord<byte[]> message) {
         // Streamed rather than read as a tree: the envelope is only a carrier, and this is the hot path.
         Translation.Builder out = Translation.builder();
-        ClusterNames clusters = new ClusterNames();
+        ClusterNames clusters = new ClusterNames(naming);
         try (JsonParser p = EventJson.MAPPER.createParser(message.payload())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return notEnvelope(message, "not a JSON object");
@@ -207,13 +214,21 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
 
     /** The records of one message nearly always share one resourceId: match it once. */
     private static final class ClusterNames {
+        private final ClusterNaming naming;
         private String resourceId;
         private String name;
 
+        ClusterNames(ClusterNaming naming) {
+            this.naming = naming;
+        }
+
         String of(String id) {
+            if (naming.configured() != null) {
+                return naming.configured();
+            }
             if (id != null && !id.equals(resourceId)) {
                 resourceId = id;
-                name = clusterName(id);
+                name = naming.nameFor(id);
             }
             return id == null ? null : name;
         }

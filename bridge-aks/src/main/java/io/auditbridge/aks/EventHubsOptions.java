@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Option;
  * variable {@value #CONNECTION_STRING_ENV}, never a flag so it stays out of {@code ps}), else
  * DefaultAzureCredential (AKS Workload Identity, managed identity, az login) on {@code --eventhub-namespace}.
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 final class EventHubsOptions {
     static final String CONNECTION_STRING_ENV = "AUDITBRIDGE_EVENTHUB_CONNECTION_STRING";
     static final String DEFAULT_CONSUMER_GROUP = "auditbridge";

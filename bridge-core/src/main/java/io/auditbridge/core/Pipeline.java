@@ -389,13 +389,14 @@ public final class Pipeline<T> implements AutoCloseable {
     }
 
     private void acknowledge(List<PendingEvent> part) {
+        // Counted before the events are released: whoever waits for idle then reads the right count.
+        metrics.eventsOut(part.size());
         for (PendingEvent p : part) {
             if (onGiveUp == OnGiveUp.FAIL_SUBMISSION) {
                 dedupe.firstTime(p.event().dedupeKey());
             }
             finish(p);
         }
-        metrics.eventsOut(part.size());
         String ts = part.getLast().event().stageTimestamp();
         if (ts != null) {
             try {

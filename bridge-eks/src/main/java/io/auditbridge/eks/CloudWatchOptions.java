@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.ConfigException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClientBuilder;
 
 /** Which log group to read and how to reach CloudWatch Logs, shared by {@code run} and {@code backfill}. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 final class CloudWatchOptions {
     @Option(names = "--cluster", paramLabel = "NAME",
             description = "EKS cluster name: reads log group /aws/eks/NAME/cluster and adds the cluster_name annotation "

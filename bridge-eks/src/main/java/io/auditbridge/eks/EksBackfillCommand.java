@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.cli.PipelineOptions;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code backfill --since --until}: deliver one fixed range of the audit log, then exit. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = "Read a fixed time range of the EKS audit log from CloudWatch Logs, deliver it, and exit "
                 + "(0 when everything was delivered).")

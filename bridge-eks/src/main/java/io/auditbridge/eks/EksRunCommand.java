@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.CheckpointOptions;
 import io.auditbridge.core.cli.ConfigException;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
  * HTTP endpoint a Firehose stream fed by a subscription filter delivers to ({@code --source firehose}), and
  * deliver the Events until stopped.
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "cloudwatch: poll the EKS audit log streams in CloudWatch Logs (FilterLogEvents), resuming from "
                 + "the checkpoint after a restart. firehose: serve Amazon Data Firehose's HTTP endpoint destination.")
@@ -40,11 +42,13 @@ final class EksRunCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}). Env: AUDITBRIDGE_SOURCE.")
     SourceKind sourceKind;
 
+    @HelpGroup(HelpGroup.Section.RECEIVER)
     @Option(names = "--firehose-access-key-file", paramLabel = "FILE",
             description = "firehose: file holding the access key configured on the Firehose stream (X-Amz-Firehose-Access-Key); "
                     + "re-read when it changes. Env: AUDITBRIDGE_FIREHOSE_ACCESS_KEY_FILE.")
     Path firehoseAccessKeyFile;
 
+    @HelpGroup(HelpGroup.Section.RECEIVER)
     @Option(names = "--firehose-access-key", paramLabel = "KEY", hidden = true,
             description = "firehose: the access key itself; prefer the file or the AUDITBRIDGE_FIREHOSE_ACCESS_KEY variable.")
     String firehoseAccessKey;
@@ -66,6 +70,7 @@ final class EksRunCommand implements Callable<Integer> {
             description = "Without a checkpoint, start this long before now - lag (default ${DEFAULT-VALUE}).")
     Duration initialLookback;
 
+    @HelpGroup(HelpGroup.Section.OPERATIONS)
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.class,
             description = "On SIGTERM, wait this long for in-flight events (default ${DEFAULT-VALUE}).")
     Duration drainTimeout;

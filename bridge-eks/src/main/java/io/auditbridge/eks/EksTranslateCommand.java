@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
 import io.auditbridge.core.cli.TranslateCommand;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
  * {@code translate}: saved EKS audit input of any shape {@link EksInput} reads (FilterLogEvents output,
  * subscription events and payloads, Firehose requests, raw Event lines) to NDJSON Events.
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = "Translate saved EKS audit input (filter-log-events output, subscription/Lambda events, "
                 + "Firehose requests, raw audit Event lines; gzip ok) to NDJSON audit Events on stdout (stdin when no FILE).")

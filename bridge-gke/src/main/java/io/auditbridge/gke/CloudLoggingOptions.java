@@ -1,5 +1,6 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.cli.HelpGroup;
 import com.google.api.gax.core.FixedCredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
@@ -22,6 +23,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Which project and clusters to read, how, and with which identity: shared by {@code run} and {@code backfill}. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 final class CloudLoggingOptions {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CloudLoggingOptions.class);
 

@@ -1,5 +1,6 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.Durations;
 import io.auditbridge.core.cli.LogOptions;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code backfill --since --until}: read one fixed range once, deliver it, print a summary and exit. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = "Read GKE audit entries of a fixed time range once, deliver them to --sink and exit with a summary.")
 final class GkeBackfillCommand implements Callable<Integer> {
@@ -35,6 +37,7 @@ final class GkeBackfillCommand implements Callable<Integer> {
     @Mixin
     LogOptions logOptions;
 
+    @HelpGroup(HelpGroup.Section.OPERATIONS)
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.class,
             description = "How long to wait for the last deliveries before giving up (default ${DEFAULT-VALUE}).")
     Duration drainTimeout;

@@ -1,5 +1,6 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.CheckpointOptions;
 import io.auditbridge.core.cli.ConfigException;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: poll Cloud Logging for GKE audit entries and deliver them, resuming from the checkpoint. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Poll Cloud Logging for GKE audit entries and deliver audit Events to --sink, forever.")
 final class GkeRunCommand implements Callable<Integer> {
@@ -49,6 +51,7 @@ final class GkeRunCommand implements Callable<Integer> {
             description = "Least time between two windows (default ${DEFAULT-VALUE}).")
     Duration pollInterval;
 
+    @HelpGroup(HelpGroup.Section.OPERATIONS)
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.class,
             description = "On SIGTERM, how long to wait for in-flight deliveries (default ${DEFAULT-VALUE}).")
     Duration drainTimeout;

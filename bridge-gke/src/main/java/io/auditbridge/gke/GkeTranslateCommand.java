@@ -1,5 +1,6 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
 import io.auditbridge.core.cli.TranslateCommand;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
  * record: a LogEntry object, a JSON array ({@code gcloud logging read --format=json}), NDJSON, or a Pub/Sub
  * push / CloudEvent body from a Log Router sink.
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = "Translate saved GKE audit LogEntries (JSON object, array, NDJSON, Pub/Sub message) to NDJSON audit Events on stdout (stdin when no FILE).")
 final class GkeTranslateCommand extends TranslateCommand<byte[]> {

@@ -1,5 +1,6 @@
 package io.auditbridge.openshift;
 
+import io.auditbridge.core.cli.HelpGroup;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code translate}: saved ClusterLogForwarder request bodies (JSON array, NDJSON, or gzip of either) to NDJSON Events. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = "Translate saved ClusterLogForwarder http bodies (JSON array, NDJSON, gzip) to NDJSON audit Events on stdout (stdin when no FILE).")
 final class OpenShiftTranslateCommand extends TranslateCommand<ForwardedRecord> {

@@ -1,5 +1,6 @@
 package io.auditbridge.openshift;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.LogOptions;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Option;
  * answers 2xx only after the sink acknowledged a request's Events and 503 otherwise, so Vector's buffer keeps
  * everything not yet delivered; there is no position to checkpoint.
  */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Receive ClusterLogForwarder http output (JSON array, NDJSON, gzip/deflate) and deliver the audit Events.")
 final class RunCommand implements Callable<Integer> {
@@ -51,6 +53,7 @@ final class RunCommand implements Callable<Integer> {
     /** Tests learn the bound port here; null in production. */
     Consumer<Started> onStarted;
 
+    @HelpGroup(HelpGroup.Section.RECEIVER)
     @Option(names = "--allow-unauthenticated",
             description = "Accept requests without credentials (no --auth-* and no --tls-client-ca-file); for tests only.")
     boolean allowUnauthenticated;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * each cloud needs, and every AUDITBRIDGE_* variable against the real options.
  */
 class CloudSetupTest {
-    static final Path DEPLOY = ManifestsTest.DEPLOY;
+    static final Path DEPLOY = HelmChart.DEPLOY;
     private static final Pattern RESOURCE = Pattern.compile("(?m)^(resource|data) \"([a-z0-9_]+)\" \"([a-z0-9_]+)\"");
     private static final Pattern REFERENCE = Pattern.compile("(?<![\\w.\"])(data\\.)?(google|aws|azurerm)_([a-z0-9_]+)\\.([a-z0-9_]+)\\b");
     private static final Pattern VARIABLE_USE = Pattern.compile("\\bvar\\.([a-z0-9_]+)");
@@ -30,13 +30,13 @@ class CloudSetupTest {
 
     @ParameterizedTest
     @CsvSource({
-            "cloud/gke/main.tf, gke, google_project_iam_member google_service_account_iam_member google_service_account",
-            "cloud/eks/main.tf, eks, aws_iam_policy aws_iam_role aws_iam_role_policy_attachment",
+            "cloud/gke/main.tf, gke-poller, google_project_iam_member google_service_account_iam_member google_service_account",
+            "cloud/eks/main.tf, eks-poller, aws_iam_policy aws_iam_role aws_iam_role_policy_attachment",
             "cloud/aks/main.tf, aks, azurerm_monitor_diagnostic_setting azurerm_eventhub azurerm_eventhub_consumer_group azurerm_storage_container azurerm_federated_identity_credential azurerm_role_assignment",
             "cloud/eks-firehose/main.tf, eks-firehose, aws_kinesis_firehose_delivery_stream aws_cloudwatch_log_subscription_filter aws_iam_role aws_iam_role_policy aws_s3_bucket",
-            "serverless/gke-function/main.tf, gke, google_logging_project_sink google_pubsub_topic google_pubsub_topic_iam_member google_cloudfunctions2_function google_secret_manager_secret"})
+            "serverless/gke-function/main.tf, gke-poller, google_logging_project_sink google_pubsub_topic google_pubsub_topic_iam_member google_cloudfunctions2_function google_secret_manager_secret"})
     void terraformIsWellFormedAndDeclaresWhatTheCloudNeeds(String file, String bridge, String requiredTypes) {
-        String tf = Kustomization.read(DEPLOY.resolve(file));
+        String tf = HelmChart.read(DEPLOY.resolve(file));
         assertBalanced(tf, file);
         Set<String> declared = new HashSet<>();
         Set<String> types = new HashSet<>();
@@ -73,7 +73,7 @@ class CloudSetupTest {
         if (file.equals("cloud/aks/main.tf")) {
             assertThat(tf).contains("\"kube-audit\"").contains("\"kube-audit-admin\"")
                     .contains("Azure Event Hubs Data Receiver").contains("Storage Blob Data Contributor")
-                    .contains("system:serviceaccount:auditbridge:auditbridge-aks");
+                    .contains("system:serviceaccount:${var.k8s_namespace}:${var.k8s_service_account}");
         }
     }
 
@@ -81,7 +81,7 @@ class CloudSetupTest {
     @SuppressWarnings("unchecked")
     void samTemplateSubscribesTheFunctionToTheClustersLogGroupAndResolvesEveryReference() {
         Path file = DEPLOY.resolve("serverless/eks-lambda/template.yaml");
-        String text = Kustomization.read(file);
+        String text = HelmChart.read(file);
         Map<String, Object> t = Serialization.unmarshal(text, Map.class);
         assertThat(t).containsEntry("Transform", "AWS::Serverless-2016-10-31");
         Map<String, Object> params = (Map<String, Object>) t.get("Parameters");
@@ -114,7 +114,7 @@ class CloudSetupTest {
             String v = subs.group(1);
             assertThat(v.startsWith("AWS::") || names.contains(v)).as("${" + v + "} resolves").isTrue();
         }
-        assertRealOptions(text, "eks", file.toString());
+        assertRealOptions(text, "eks-poller", file.toString());
         assertThat(text).contains("AUDITBRIDGE_SINK_TOKEN").contains("resolve:secretsmanager");
     }
 

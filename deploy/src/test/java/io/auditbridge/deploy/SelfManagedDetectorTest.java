@@ -52,7 +52,7 @@ class SelfManagedDetectorTest {
     void anApiServerWebhookBatchPostedWithTheKubeconfigsTokenRaisesTheExecAlert() throws Exception {
         assumeTrue(BridgeCli.commandLine(new DetectorCli()).getSubcommands().containsKey("serve"),
                 "the detector in this build has no serve command yet");
-        Config kubeconfig = Serialization.unmarshal(Kustomization.read(SelfManagedTest.DIR.resolve("audit-webhook-kubeconfig.yaml")), Config.class);
+        Config kubeconfig = Serialization.unmarshal(HelmChart.read(SelfManagedTest.DIR.resolve("audit-webhook-kubeconfig.yaml")), Config.class);
         URI configured = URI.create(kubeconfig.getClusters().getFirst().getCluster().getServer());
         String token = kubeconfig.getUsers().getFirst().getUser().getToken();
         Path tokenFile = Files.writeString(dir.resolve("token"), token);

@@ -144,7 +144,19 @@ public final class BridgeRuntime<T> implements AutoCloseable {
             if (lostLeadership.get()) {
                 return EXIT_LOST_LEADERSHIP;
             }
-            return delivered ? 0 : BridgeCli.EXIT_DELIVERY;
+            if (!delivered) {
+                return BridgeCli.EXIT_DELIVERY;
+            }
+            // A backfill that reached its end succeeded only if the sink took every event: an event it refused
+            // (or that was too large, or given up after --max-retry-duration) sits in the dead-letter file.
+            double notDelivered = metrics.count("auditbridge.events.dead_lettered", "reason", "rejected")
+                    + metrics.count("auditbridge.events.dead_lettered", "reason", "gave_up")
+                    + metrics.count("auditbridge.events.dead_lettered", "reason", "event_too_large");
+            if (runner.exhausted() && notDelivered > 0) {
+                log.error("{} events were not delivered to the sink (see the dead-letter file)", Math.round(notDelivered));
+                return BridgeCli.EXIT_DELIVERY;
+            }
+            return 0;
         } finally {
             try {
                 source.close();

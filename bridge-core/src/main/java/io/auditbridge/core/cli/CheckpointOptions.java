@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
  * Where a polling {@code run} keeps committed positions: a file, or a ConfigMap shared by replicas that
  * take turns through a Lease ({@code --leader-election}).
  */
+@HelpGroup(HelpGroup.Section.CHECKPOINTS)
 public final class CheckpointOptions {
     @Option(names = "--checkpoint-file", paramLabel = "FILE", defaultValue = "auditbridge-checkpoint.json",
             description = "Where committed source positions are kept; replaced atomically (default ${DEFAULT-VALUE}).")

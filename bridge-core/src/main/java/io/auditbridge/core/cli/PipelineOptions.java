@@ -8,6 +8,7 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Batching, back-pressure, dedupe, retry and dead-letter settings shared by every command that delivers. */
+@HelpGroup(HelpGroup.Section.DELIVERY)
 public final class PipelineOptions {
     @Option(names = "--batch-max-events", paramLabel = "N", defaultValue = "500",
             description = "Send a batch at this many events (default ${DEFAULT-VALUE}).")

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
  * address, paths, TLS/mTLS, credentials from Secret-mounted files and the request limits. Each option is also
  * an {@code AUDITBRIDGE_*} variable ({@code --listen-port} ← {@code AUDITBRIDGE_LISTEN_PORT}).
  */
+@HelpGroup(HelpGroup.Section.RECEIVER)
 public final class ReceiverOptions {
     @Option(names = "--listen-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
             description = "Address to listen on (default ${DEFAULT-VALUE}).")

@@ -15,6 +15,7 @@ import java.util.ServiceLoader;
 import picocli.CommandLine.Option;
 
 /** Where Events go: {@code --sink URL | console | embedded}, with the webhook's token, TLS and timeouts. */
+@HelpGroup(HelpGroup.Section.SINK)
 public final class SinkOptions {
     @Option(names = "--sink", paramLabel = "URL|console|embedded",
             description = "Webhook URL (Falco k8saudit, Sysdig agent :7765/k8s_audit, detector serve), "

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import picocli.CommandLine.Option;
 
 /** {@code --since} / {@code --until} for {@code backfill}: RFC 3339 times, or durations ago ({@code 2h}). */
+@HelpGroup(HelpGroup.Section.SOURCE)
 public final class TimeRangeOptions {
     @Option(names = "--since", required = true, paramLabel = "TIME",
             description = "Start (inclusive): RFC 3339 (2026-11-01T00:00:00Z) or a duration ago (6h, 2d).")

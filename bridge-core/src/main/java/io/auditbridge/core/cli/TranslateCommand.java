@@ -1,6 +1,5 @@
 package io.auditbridge.core.cli;
 
-import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Submission;
 import io.auditbridge.core.Translator;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,10 +20,19 @@ import picocli.CommandLine.Spec;
  * {@code translate [FILE...]}: reads saved provider records (stdin when no file or "-"), translates them and
  * writes NDJSON Events to stdout in input order (or to {@code --sink}); per-record errors and a summary with
  * counts go to stderr. A bridge supplies how its files decode into records and its translator.
+ *
+ * <p>Exit codes: 0 when every event reached the sink; 1 when any did not (refused by the sink, dead-lettered,
+ * or never acknowledged), or with {@code --strict} when any record could not be translated; 2 when an input
+ * cannot be read or an option is bad.
  */
 public abstract class TranslateCommand<T> implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Input files; stdin when none or '-'.")
     protected List<String> files = new ArrayList<>();
+
+    @HelpGroup(HelpGroup.Section.DELIVERY)
+    @Option(names = "--strict", description = "Exit 1 when any input record could not be translated (default: "
+            + "such records are counted in the summary and dead-lettered, and the exit code stays 0). Env: AUDITBRIDGE_STRICT.")
+    protected boolean strict;
 
     @Mixin
     protected SinkOptions sink;
@@ -51,6 +60,12 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> inputs = files.isEmpty() ? List.of("-") : files;
+        // An input that cannot be read is a usage error (exit 2), found before anything is sent.
+        for (String name : inputs) {
+            if (!name.equals("-") && !Files.isReadable(Path.of(name))) {
+                throw new ConfigException("FILE", "cannot read " + name + (Files.exists(Path.of(name)) ? ": permission denied" : ": no such file"));
+            }
+        }
         int badInputs = 0;
         try (BridgeRuntime<T> runtime = BridgeRuntime.builder(source(), translator())
                 .sink(sink).defaultSink("console").pipeline(pipelineOptions).build()) {
@@ -61,9 +76,7 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
                 try {
                     bytes = name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
                 } catch (IOException e) {
-                    spec.commandLine().getErr().println("error: cannot read " + name + ": " + e.getMessage());
-                    badInputs++;
-                    continue;
+                    throw new ConfigException("FILE", "cannot read " + name + ": " + e.getMessage());
                 }
                 List<SourceRecord<T>> records;
                 try {
@@ -76,24 +89,41 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
                 submissions.add(runtime.pipeline().submit(records));
             }
             runtime.pipeline().drain(Duration.ofDays(1));
-            int events = 0, errors = 0, skipped = 0, deduped = 0;
-            boolean failed = false;
+            int events = 0, errors = 0, skipped = 0, deduped = 0, undelivered = 0;
             for (Submission s : submissions) {
                 events += s.events();
                 errors += s.errors();
                 skipped += s.skipped();
                 deduped += s.deduped();
-                try {
-                    s.done().get();
-                } catch (ExecutionException e) {
-                    failed = failed || e.getCause() instanceof DeliveryFailedException;
+                if (!s.done().isDone()) {
+                    undelivered++;
+                } else {
+                    try {
+                        s.done().get();
+                    } catch (ExecutionException e) {
+                        undelivered++;
+                    }
                 }
             }
-            double deadLettered = runtime.metrics().count("auditbridge.events.dead_lettered");
-            spec.commandLine().getErr().printf("%s: %d events, %d record errors, %d skipped, %d deduplicated, %.0f dead-lettered, %d unreadable inputs%n",
-                    source(), events, errors, skipped, deduped, deadLettered, badInputs);
+            var m = runtime.metrics();
+            long delivered = Math.round(m.count("auditbridge.events.out"));
+            long refused = Math.round(m.count("auditbridge.events.dead_lettered", "reason", "rejected"));
+            long gaveUp = Math.round(m.count("auditbridge.events.dead_lettered", "reason", "gave_up"));
+            long tooLarge = Math.round(m.count("auditbridge.events.dead_lettered", "reason", "event_too_large"));
+            boolean notDelivered = undelivered > 0 || refused + gaveUp + tooLarge > 0;
+            boolean badRecords = errors > 0 || badInputs > 0;
+            spec.commandLine().getErr().printf(
+                    "%s: %d events, %d record errors, %d skipped, %d deduplicated; %d delivered, %d refused by the sink, "
+                            + "%d given up after retrying, %d too large (those three dead-lettered), %d inputs not fully "
+                            + "delivered, %d undecodable inputs%n",
+                    source(), events, errors, skipped, deduped, delivered, refused, gaveUp, tooLarge, undelivered, badInputs);
+            if (notDelivered) {
+                spec.commandLine().getErr().println("error: not every event reached the sink (exit 1)");
+            } else if (badRecords && strict) {
+                spec.commandLine().getErr().println("error: bad input records and --strict (exit 1)");
+            }
             spec.commandLine().getErr().flush();
-            return failed ? BridgeCli.EXIT_DELIVERY : 0;
+            return notDelivered || (badRecords && strict) ? BridgeCli.EXIT_DELIVERY : 0;
         }
     }
 }

@@ -28,6 +28,7 @@ public final class SourceRunner<T> {
     private final Sleeper sleeper;
     private final Clock clock;
     private volatile boolean stopping;
+    private volatile boolean exhausted;
 
     public SourceRunner(Source<T> source, Pipeline<T> pipeline, Duration pollInterval, RetryPolicy transientBackoff,
                         Sleeper sleeper, Clock clock) {
@@ -70,6 +71,7 @@ public final class SourceRunner<T> {
                 continue;
             }
             if (records == null) {
+                exhausted = true;
                 log.info("source exhausted");
                 break;
             }
@@ -82,6 +84,11 @@ public final class SourceRunner<T> {
             pipeline.submit(records);
         }
         return pipeline.drain(drainTimeout);
+    }
+
+    /** Whether {@link #run} ended because the source reached its end (a backfill), not because it was stopped. */
+    public boolean exhausted() {
+        return exhausted;
     }
 
     /** Asks {@link #run} to return after its current step; the caller's sleeper should wake too. */

@@ -1,5 +1,6 @@
 package io.auditbridge.detector.cli;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.Detector;
@@ -14,6 +15,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Rules, alert output and gap logging, shared by {@code evaluate} and {@code serve}. */
+@HelpGroup(HelpGroup.Section.DETECTOR)
 public final class DetectorOptions {
     @Option(names = "--rules", paramLabel = "FILE", split = ",",
             description = "Falco rules file, repeatable, loaded in order (later files append/override); default: the bundled rules. Env: AUDITBRIDGE_RULES (comma-separated).")

@@ -1,5 +1,6 @@
 package io.auditbridge.detector.cli;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.EventReader;
 import io.auditbridge.core.cli.LogOptions;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code evaluate [--rules FILE]... [FILE...]}: audit Events in any accepted shape → one alert per line. */
+@HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate audit Events (Event, EventList, JSON array or NDJSON; stdin when no file) and print one alert per line.")
 public final class EvaluateCommand implements Callable<Integer> {

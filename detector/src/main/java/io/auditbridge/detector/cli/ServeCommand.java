@@ -1,5 +1,6 @@
 package io.auditbridge.detector.cli;
 
+import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.cli.OpsOptions;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: Falco's k8s_audit webhook on {@code /k8s_audit} and {@code /k8s-audit}, evaluated in-process. */
+@HelpGroup(HelpGroup.Section.RECEIVER)
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the k8s_audit webhook (POST /k8s_audit or /k8s-audit) and evaluate each request before answering 200.")
 public final class ServeCommand implements Callable<Integer> {

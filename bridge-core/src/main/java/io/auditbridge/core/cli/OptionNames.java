@@ -1,0 +1,55 @@
+package io.auditbridge.core.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * How an option's names are used: the first long name in {@code names = {...}} is the flag documented and the one
+ * its {@code AUDITBRIDGE_*} variable is named after; further long names are hidden aliases, kept so old command
+ * lines and manifests keep working (their variables are still read).
+ */
+public final class OptionNames {
+    private OptionNames() {}
+
+    /** The documented flag: the first long name, else the longest name. */
+    public static String primary(OptionSpec option) {
+        for (String n : option.names()) {
+            if (n.startsWith("--")) {
+                return n;
+            }
+        }
+        return option.longestName();
+    }
+
+    /** Long names after the first: old flag names kept working but not shown. */
+    public static List<String> aliases(OptionSpec option) {
+        List<String> out = new ArrayList<>();
+        String primary = primary(option);
+        for (String n : option.names()) {
+            if (n.startsWith("--") && !n.equals(primary)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** The option's variable, or null for help/version (they are not configuration). */
+    public static String envName(OptionSpec option) {
+        if (option.usageHelp() || option.versionHelp() || !primary(option).startsWith("--")) {
+            return null;
+        }
+        return BridgeCli.envName(primary(option));
+    }
+
+    /** Every variable the option is read from: its own first, then its aliases'. */
+    public static List<String> envNames(OptionSpec option) {
+        List<String> out = new ArrayList<>();
+        String own = envName(option);
+        if (own != null) {
+            out.add(own);
+            aliases(option).forEach(a -> out.add(BridgeCli.envName(a)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,24 @@
+package io.auditbridge.eks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.auditbridge.core.testing.HelpCheck;
+import org.junit.jupiter.api.Test;
+
+/** {@code bridge-eks --help} of every subcommand: options in sections, each naming its AUDITBRIDGE_* variable. */
+class EksHelpTest {
+    @Test
+    void everyOptionOfEverySubcommandIsInASectionAndNamesItsVariable() {
+        HelpCheck.everyOptionGroupedWithItsVariable(new EksBridge());
+    }
+
+    @Test
+    void runHelpIsGroupedUnderHeadings() {
+        String help = HelpCheck.help(new EksBridge(), "run", "--help");
+        assertThat(help).startsWith("Usage: bridge-eks run [OPTIONS]");
+        assertThat(help.lines().filter(l -> l.matches("[A-Z][a-zA-Z ]+:"))).contains("Source:", "Sink:", "Batching and delivery:", "Operations:");
+        assertThat(HelpCheck.section(help, "Sink:")).contains("--sink=");
+        assertThat(HelpCheck.section(help, "Batching and delivery:")).contains("--batch-max-events");
+        assertThat(HelpCheck.section(help, "Operations:")).contains("--log-format", "--metrics-port");
+    }
+}
