@@ -63,8 +63,16 @@ public final class EventReader {
     }
 
     public static void read(byte[] json, Consumer<Item> out) {
-        try (JsonParser p = EventJson.MAPPER.createParser(json)) {
-            new Reading(p, new ArraySource(json), out).roots();
+        read(json, EventJson.MAPPER.reader(), out);
+    }
+
+    /**
+     * As {@link #read(byte[], Consumer)}, building trees with {@code reader} (a receiver's reader charges them to
+     * its request's memory budget; its exceptions pass through).
+     */
+    public static void read(byte[] json, com.fasterxml.jackson.databind.ObjectReader reader, Consumer<Item> out) {
+        try (JsonParser p = reader.createParser(json)) {
+            new Reading(p, reader, new ArraySource(json), out).roots();
         } catch (IOException e) {
             out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
         }
@@ -77,7 +85,7 @@ public final class EventReader {
     public static void read(InputStream in, Consumer<Item> out) throws IOException {
         RecordingInputStream recorder = new RecordingInputStream(in);
         try (JsonParser p = EventJson.MAPPER.createParser(recorder)) {
-            new Reading(p, recorder, out).roots();
+            new Reading(p, EventJson.MAPPER.reader(), recorder, out).roots();
         } catch (JsonProcessingException e) {
             out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
         }
@@ -106,10 +114,12 @@ public final class EventReader {
         private final JsonParser p;
         private final RawSource raw;
         private final Consumer<Item> out;
+        private final com.fasterxml.jackson.databind.ObjectReader reader;
         private int index;
 
-        Reading(JsonParser p, RawSource raw, Consumer<Item> out) {
+        Reading(JsonParser p, com.fasterxml.jackson.databind.ObjectReader reader, RawSource raw, Consumer<Item> out) {
             this.p = p;
+            this.reader = reader;
             this.raw = raw;
             this.out = out;
         }
@@ -137,7 +147,7 @@ public final class EventReader {
          */
         private void rootObject() throws IOException {
             long start = p.currentTokenLocation().getByteOffset();
-            ObjectNode node = EventJson.MAPPER.createObjectNode();
+            ObjectNode node = reader.getConfig().getNodeFactory().objectNode();
             boolean itemsStreamed = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -149,7 +159,7 @@ public final class EventReader {
                     itemsStreamed = true;
                     continue;
                 }
-                JsonNode v = EventJson.MAPPER.readTree(p);
+                JsonNode v = reader.readTree(p);
                 node.set(name, v == null ? NullNode.getInstance() : v);
             }
             long end = p.currentLocation().getByteOffset();
@@ -173,7 +183,7 @@ public final class EventReader {
         private void element() throws IOException {
             if (p.currentToken() == JsonToken.START_OBJECT) {
                 long start = p.currentTokenLocation().getByteOffset();
-                JsonNode node = EventJson.MAPPER.readTree(p);
+                JsonNode node = reader.readTree(p);
                 long end = p.currentLocation().getByteOffset();
                 emit(node, compactSlice(start, end));
             } else {

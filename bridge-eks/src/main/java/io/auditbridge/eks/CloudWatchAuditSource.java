@@ -230,7 +230,10 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
                 .logGroupName(settings.logGroup())
                 .logStreamNamePrefix(settings.streamPrefix())
                 .startTime(w.start)
-                .endTime(w.end);
+                .endTime(w.end)
+                // AWS ignores it and always interleaves (sorted by timestamp) since 2019; implementations that still
+                // honour it (moto) would otherwise return stream after stream, out of timestamp order.
+                .interleaved(true);
         if (settings.filterPattern() != null) {
             b.filterPattern(settings.filterPattern());
         }

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent;
 import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.SourceRecord;
-import io.auditbridge.core.Submission;
 import io.auditbridge.core.cli.BridgeCli;
 import io.auditbridge.core.cli.ServerlessOptions;
 import io.auditbridge.core.ops.PipelineMetrics;
@@ -68,7 +67,7 @@ public final class EksLambdaHandler implements RequestHandler<CloudWatchLogsEven
         List<SourceRecord<CloudWatchLogEvent>> records = new ArrayList<>(SubscriptionPayloads.fromBase64Gzip(data, requestId));
         Duration remaining = context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis());
         try {
-            Submission s = delivery.deliver(records, remaining).orThrow("invocation " + requestId);
+            PushDelivery.Outcome s = delivery.deliver(records, remaining).orThrow("invocation " + requestId);
             String summary = "records=" + records.size() + " events=" + s.events() + " skipped=" + s.skipped()
                     + " errors=" + s.errors() + " deduplicated=" + s.deduped();
             log.info("invocation {} delivered: {}", requestId, summary);

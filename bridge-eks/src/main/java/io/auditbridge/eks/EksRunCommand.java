@@ -122,14 +122,16 @@ final class EksRunCommand implements Callable<Integer> {
 
     private int runFirehose() throws Exception {
         Supplier<String> key = firehoseAccessKey();
-        HttpReceiverConfig config = receiver.toConfig(FIREHOSE_PATH);
+        // Firehose's HTTP endpoint destination always sends application/json.
+        HttpReceiverConfig config = receiver.toConfig(FIREHOSE_PATH).withBudgetBytes(pipelineOptions.maxInFlightBytes())
+                .withMediaTypes(java.util.List.of("application/json"));
         // Answer before the receiver's timeout (and Firehose's 3 minutes) with a definite error, never a hang.
         BridgeRuntime<CloudWatchLogEvent> runtime = BridgeRuntime.builder(EksAuditTranslator.PROVIDER,
                         new EksAuditTranslator(cloudWatch.clusterName(), cloudWatch.streamPrefix))
                 .sink(sink).pipeline(pipelineOptions).ops(ops)
                 .push(receiver.pushBudget(pipelineOptions), config.retryAfter()).build();
         return runtime.runReceiver(push -> receiver.listen(config,
-                new FirehoseRequestHandler(key, push, Clock.systemUTC()), null));
+                new FirehoseRequestHandler(key, push, Clock.systemUTC()), FirehoseRequestHandler.observer(runtime.metrics())));
     }
 
     private Supplier<String> firehoseAccessKey() {

@@ -9,6 +9,9 @@ import io.auditbridge.core.http.Secrets;
 import io.auditbridge.core.http.ReceivedRequest;
 import io.auditbridge.core.http.RequestHandler;
 import io.auditbridge.core.push.PushDelivery;
+import io.auditbridge.core.http.RequestBudget;
+import io.auditbridge.core.Gzip;
+import java.util.Base64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -62,12 +65,37 @@ final class FirehoseRequestHandler implements RequestHandler {
         return true;
     }
 
+    /** Counts answers by status and refusals by reason, like the OpenShift receiver. */
+    static io.auditbridge.core.http.ResponseObserver observer(io.auditbridge.core.ops.PipelineMetrics metrics) {
+        return new io.auditbridge.core.http.ResponseObserver() {
+            @Override
+            public void responded(String path, int status, java.time.Duration elapsed) {
+                metrics.counter("auditbridge.receiver.requests", "Requests answered by the receiver, by HTTP status",
+                        "status", Integer.toString(status)).increment();
+            }
+
+            @Override
+            public void rejected(String path, String reason) {
+                metrics.counter(REJECTED_METRIC, "Requests the receiver refused, by reason", "reason", reason).increment();
+            }
+        };
+    }
+
+    static final String REJECTED_METRIC = io.auditbridge.core.http.ResponseObserver.REJECTED_METRIC;
+
+    /** Decompressed bytes one record's subscription payload may hold (the receiver's default decoded-body limit). */
+    static final int MAX_RECORD_DECOMPRESSED = 16 * 1024 * 1024;
+
     @Override
     public HandlerResponse handle(ReceivedRequest request) throws InterruptedException {
         String headerId = request.header(REQUEST_ID_HEADER);
+        RequestBudget.Lease lease = request.budget();
+        // Every tree, decompressed payload and decoded base64 is charged to the request's budget as it is made:
+        // a record of 60 MiB of tiny logEvents ends in 413 (or 503 while other requests hold the budget), never
+        // in OutOfMemoryError.
         JsonNode body;
         try {
-            body = EventJson.MAPPER.readTree(request.body());
+            body = request.jsonReader().readTree(request.body());
         } catch (IOException e) {
             return answer(400, headerId, "body is not JSON");
         }
@@ -82,23 +110,76 @@ final class FirehoseRequestHandler implements RequestHandler {
         List<SourceRecord<CloudWatchLogEvent>> logEvents = new ArrayList<>();
         int i = 0;
         for (JsonNode r : records) {
+            String name = requestId + ".records[" + i++ + "]";
             try {
-                logEvents.addAll(SubscriptionPayloads.fromBase64Gzip(r.path("data").asText(null), requestId + ".records[" + i++ + "]"));
+                logEvents.addAll(decode(request, lease, r.path("data").asText(null), name));
             } catch (IllegalArgumentException e) {
                 // Retrying cannot fix it; Firehose keeps the request in its S3 backup after its retries.
                 return answer(400, requestId, e.getMessage());
+            } catch (TooLarge e) {
+                return answer(413, requestId, e.getMessage());
             }
         }
         return switch (delivery.deliver(logEvents)) {
             case PushDelivery.Delivered d -> {
                 log.debug("firehose request {} delivered: {} records, {} events, {} skipped, {} errors", requestId,
-                        records.size(), d.submission().events(), d.submission().skipped(), d.submission().errors());
+                        records.size(), d.events(), d.skipped(), d.errors());
                 yield answer(200, requestId, null);
             }
             case PushDelivery.NotDelivered n -> delivery.unavailable(answer(503, requestId, "delivery failed: " + n.detail()));
         };
     }
 
+    /** One record: base64 → gunzip (within the budget) → charged tree → log events, within the request's record limit. */
+    private static List<SourceRecord<CloudWatchLogEvent>> decode(ReceivedRequest request, RequestBudget.Lease lease,
+                                                                  String data, String name) {
+        if (data == null || data.isEmpty()) {
+            throw new IllegalArgumentException(name + ": no data");
+        }
+        byte[] gz;
+        try {
+            gz = Base64.getMimeDecoder().decode(data);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": data is not base64");
+        }
+        lease.charge(gz.length);
+        if (!Gzip.isGzip(gz)) {
+            throw new IllegalArgumentException(name + ": data is not gzip");
+        }
+        long room = Math.min(MAX_RECORD_DECOMPRESSED, lease.limit() - lease.held());
+        long before = lease.held();
+        lease.charge(room); // held while decompressing; then only what it took
+        byte[] json;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz), 64 * 1024)) {
+            json = Gzip.readAtMost(in, room);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(name + ": data is not valid gzip");
+        }
+        if (json.length > room) {
+            throw new TooLarge(name + ": decompressed data exceeds " + room + " bytes");
+        }
+        lease.releaseTo(before + json.length);
+        JsonNode payload;
+        try {
+            payload = request.jsonReader().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(name + ": payload is not JSON");
+        }
+        if (payload == null || !payload.isObject()) {
+            throw new IllegalArgumentException(name + ": payload is not a JSON object");
+        }
+        JsonNode events = payload.path("logEvents");
+        if (events.size() > request.maxRecords()) {
+            throw new TooLarge(name + ": more than " + request.maxRecords() + " log events in one request");
+        }
+        return SubscriptionPayloads.fromJson(payload, name);
+    }
+
+    private static final class TooLarge extends RuntimeException {
+        TooLarge(String reason) {
+            super(reason, null, false, false);
+        }
+    }
 
     /** Firehose's response format: requestId and timestamp (ms), plus errorMessage on failure. */
     private HandlerResponse answer(int status, String requestId, String errorMessage) {

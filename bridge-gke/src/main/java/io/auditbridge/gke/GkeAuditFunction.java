@@ -2,7 +2,6 @@ package io.auditbridge.gke;
 
 import com.google.cloud.functions.CloudEventsFunction;
 import io.auditbridge.core.SourceRecord;
-import io.auditbridge.core.Submission;
 import io.auditbridge.core.cli.BridgeCli;
 import io.auditbridge.core.cli.ServerlessOptions;
 import io.auditbridge.core.push.PushDelivery;
@@ -48,7 +47,7 @@ public final class GkeAuditFunction implements CloudEventsFunction {
             log.warn("CloudEvent without data ignored id={} type={}", event.getId(), event.getType());
             return;
         }
-        Submission s = delivery.deliver(List.of(SourceRecord.unpositioned(event.getId(), event.getData().toBytes())))
+        PushDelivery.Outcome s = delivery.deliver(List.of(SourceRecord.unpositioned(event.getId(), event.getData().toBytes())))
                 .orThrow("message " + event.getId());
         if (s.errors() > 0 || s.skipped() > 0) {
             log.info("message id={} events={} skipped={} errors={}", event.getId(), s.events(), s.skipped(), s.errors());

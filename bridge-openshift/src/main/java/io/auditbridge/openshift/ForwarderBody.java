@@ -3,6 +3,8 @@ package io.auditbridge.openshift;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.util.function.Consumer;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.Gzip;
 import io.auditbridge.core.JsonErrors;
@@ -22,25 +24,38 @@ public final class ForwarderBody {
     /** The records of a JSON body; malformed JSON throws IllegalArgumentException with a one-line reason. */
     public static List<JsonNode> records(byte[] json) {
         List<JsonNode> out = new ArrayList<>();
-        try (JsonParser p = EventJson.MAPPER.createParser(json)) {
+        read(json, EventJson.MAPPER.reader(), out::add);
+        return out;
+    }
+
+    /**
+     * Hands each record to {@code out} as soon as it is read, so only one record's tree exists at a time
+     * (the caller decides what to keep). Trees are built by {@code reader} (a receiver's charges its request's
+     * budget). Malformed JSON throws IllegalArgumentException with a one-line reason; records before it were
+     * already handed on.
+     */
+    public static void read(byte[] json, ObjectReader reader, Consumer<JsonNode> out) {
+        int count = 0;
+        try (JsonParser p = reader.createParser(json)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.START_ARRAY) {
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        out.add(EventJson.MAPPER.readTree(p));
+                        out.accept(reader.readTree(p));
+                        count++;
                     }
                 } else if (t == JsonToken.START_OBJECT) {
-                    out.add(EventJson.MAPPER.readTree(p));
+                    out.accept(reader.readTree(p));
+                    count++;
                 } else {
                     throw new IllegalArgumentException("expected a JSON array or objects, found a "
                             + (t.isNumeric() ? "number" : t.isBoolean() ? "boolean" : t == JsonToken.VALUE_STRING ? "string" : "null")
-                            + " after record " + out.size());
+                            + " after record " + count);
                 }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
         }
-        return out;
     }
 
     /** Undoes gzip when the bytes start with its magic number, reading at most {@code maxBytes}. */

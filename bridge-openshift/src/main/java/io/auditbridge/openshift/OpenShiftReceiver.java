@@ -31,7 +31,7 @@ public final class OpenShiftReceiver implements AutoCloseable {
      */
     public static OpenShiftReceiver start(HttpReceiverConfig config, PushDelivery<ForwardedRecord> delivery,
                                           String clusterName, String clusterNameHeader) throws IOException {
-        return new OpenShiftReceiver(HttpReceiver.start(config, handler(delivery, clusterName, clusterNameHeader),
+        return new OpenShiftReceiver(HttpReceiver.start(limited(config), handler(delivery, clusterName, clusterNameHeader),
                 observer(delivery.pipeline().metrics())));
     }
 
@@ -39,10 +39,34 @@ public final class OpenShiftReceiver implements AutoCloseable {
         return new ForwarderHandler(delivery, clusterName, clusterNameHeader);
     }
 
-    /** Counts answers by status. */
+    /** Only the media types a ClusterLogForwarder sends, unless the config already names some. */
+    static HttpReceiverConfig limited(HttpReceiverConfig config) {
+        return config.mediaTypes().isEmpty() ? config.withMediaTypes(MEDIA_TYPES) : config;
+    }
+
+    /** Counts answers by status and refusals by reason. */
     static ResponseObserver observer(PipelineMetrics metrics) {
-        return (path, status, elapsed) -> metrics.counter(REQUESTS_METRIC, "Requests answered by the receiver, by HTTP status",
-                "status", Integer.toString(status)).increment();
+        return new ResponseObserver() {
+            @Override
+            public void responded(String path, int status, Duration elapsed) {
+                metrics.counter(REQUESTS_METRIC, "Requests answered by the receiver, by HTTP status",
+                        "status", Integer.toString(status)).increment();
+            }
+
+            @Override
+            public void rejected(String path, String reason) {
+                metrics.counter(ResponseObserver.REJECTED_METRIC, "Requests the receiver refused, by reason", "reason", reason)
+                        .increment();
+            }
+        };
+    }
+
+    /** What a ClusterLogForwarder http output sends: {@code format: json} or {@code ndjson} (CLO allows only these). */
+    static final java.util.List<String> MEDIA_TYPES = java.util.List.of("application/json", "application/x-ndjson");
+
+    /** For {@code /healthz}: the HTTP server is serving. */
+    public boolean isAlive() {
+        return http.isAlive();
     }
 
     public int port() {

@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HttpReceiverConfig config = receiver.toConfig(OpenShiftReceiver.DEFAULT_PATH);
+        HttpReceiverConfig config = receiver.toConfig(OpenShiftReceiver.DEFAULT_PATH).withBudgetBytes(pipelineOptions.maxInFlightBytes());
         boolean clientCertificates = config.tls() != null && config.tls().requiresClientCertificate();
         if (!config.hasCredentials() && !clientCertificates && !allowUnauthenticated) {
             throw new ConfigException("--auth-token-file", "required: anyone who can reach the port could inject audit "
@@ -70,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
                 .sink(sink).pipeline(pipelineOptions).ops(ops)
                 .push(receiver.pushBudget(pipelineOptions), config.retryAfter()).build();
         return runtime.runReceiver(push -> {
-            ReceiverOptions.Listening listening = receiver.listen(config,
+            ReceiverOptions.Listening listening = receiver.listen(OpenShiftReceiver.limited(config),
                     OpenShiftReceiver.handler(push, clusterName,
                             clusterNameHeader == null || clusterNameHeader.isBlank() ? null : clusterNameHeader.strip()),
                     OpenShiftReceiver.observer(runtime.metrics()));

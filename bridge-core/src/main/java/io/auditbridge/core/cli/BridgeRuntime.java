@@ -44,6 +44,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     private final LeaseLeadership leadership;
     private volatile boolean standby;
     private volatile SourceRunner<T> runner;
+    private final java.util.List<BooleanSupplier> liveness = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private BridgeRuntime(Builder<T> b) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -67,8 +68,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         OpsServer server = null;
         if (b.ops != null && b.ops.port >= 0) {
             try {
-                server = OpsServer.start(b.ops.host, b.ops.port, registry, () -> standby || pipeline.isAlive(),
-                        this::notReadyReason);
+                server = OpsServer.start(b.ops.host, b.ops.port, registry, this::isAlive, this::notReadyReason);
             } catch (IOException e) {
                 throw new ConfigException("--metrics-port", "cannot listen on " + b.ops.host + ":" + b.ops.port + ": " + e.getMessage());
             }
@@ -92,6 +92,27 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     /** The bound port of the ops endpoint, or -1. */
     public int opsPort() {
         return ops == null ? -1 : ops.port();
+    }
+
+    /** {@code /healthz}: the delivery thread and every added check (a receiver's server) are alive. */
+    private boolean isAlive() {
+        if (standby) {
+            return true;
+        }
+        if (!pipeline.isAlive()) {
+            return false;
+        }
+        for (BooleanSupplier check : liveness) {
+            if (!check.getAsBoolean()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Adds a check to {@code /healthz}, e.g. a receiver's {@code isAlive}. */
+    public void addLivenessCheck(BooleanSupplier alive) {
+        liveness.add(alive);
     }
 
     /**
@@ -197,7 +218,9 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     public int runReceiver(ReceiverStart<T> start) throws Exception {
         return lifecycle.serve(() -> {
             pipeline.start();
-            return start.start(push);
+            ProcessLifecycle.Receiver receiver = start.start(push);
+            addLivenessCheck(receiver::isAlive);
+            return receiver;
         }, () -> {
             push.stop();
             close();

@@ -108,4 +108,9 @@ public final class PipelineOptions {
         }
         return "--max-event-bytes";
     }
+
+    /** The in-flight byte bound (--max-in-flight-bytes); receivers bound request memory the same. */
+    public long maxInFlightBytes() {
+        return maxInFlightBytes;
+    }
 }

@@ -19,6 +19,11 @@ public final class ProcessLifecycle {
         /** Stops taking input; pushes in flight are answered first, within the receiver's own grace. */
         void stop();
 
+        /** For {@code /healthz}: the endpoint still serves (a receiver's dispatcher thread did not die). */
+        default boolean isAlive() {
+            return true;
+        }
+
         /** Releases what {@link #stop()} left open; nothing by default. */
         @Override
         default void close() throws Exception {}

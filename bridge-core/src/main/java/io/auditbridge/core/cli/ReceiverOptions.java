@@ -114,6 +114,11 @@ public final class ReceiverOptions {
         public void stop() {
             http.stop(grace);
         }
+
+        @Override
+        public boolean isAlive() {
+            return http.isAlive();
+        }
     }
 
     /** The receiver config; {@code defaultPath} serves when no {@code --path} was given. Bad values throw ConfigException. */

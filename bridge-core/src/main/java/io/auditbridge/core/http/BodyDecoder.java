@@ -39,11 +39,8 @@ final class BodyDecoder {
         this.maxDecoded = maxDecoded;
     }
 
-    /** Checks a declared {@code Content-Length} before reading anything. */
-    void checkDeclaredLength(String contentLength) throws TooLargeException, BadRequestException {
-        if (contentLength == null) {
-            return;
-        }
+    /** Checks a declared {@code Content-Length} before reading anything and returns it. */
+    long checkDeclaredLength(String contentLength) throws TooLargeException, BadRequestException {
         long declared;
         try {
             declared = Long.parseLong(contentLength.strip());
@@ -52,6 +49,19 @@ final class BodyDecoder {
         }
         if (declared > maxWire) {
             throw new TooLargeException("body of " + declared + " bytes exceeds the limit of " + maxWire + " bytes");
+        }
+        if (declared < 0) {
+            throw new BadRequestException("Content-Length is negative");
+        }
+        return declared;
+    }
+
+    /** True when {@code contentEncoding} leaves the body as it is (checked before by {@link #checkEncoding}). */
+    boolean isIdentity(String contentEncoding) {
+        try {
+            return encoding(contentEncoding).equals("identity");
+        } catch (UnsupportedEncodingException e) {
+            return false;
         }
     }
 

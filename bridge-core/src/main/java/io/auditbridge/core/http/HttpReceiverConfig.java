@@ -22,14 +22,23 @@ import java.util.List;
  * @param maxConcurrent      requests handled at once; one more is answered 503 with {@code Retry-After}
  * @param requestTimeout     time for reading the body and handling it; after it the answer is 503
  * @param retryAfter         what {@code Retry-After} says on 503 answers
+ * @param maxRecordsPerRequest records (or log events) one request may hold; more is answered 413
+ * @param budgetBytes        memory all requests may hold at once: bodies, decoded bodies and parsed JSON
+ *                           ({@link RequestBudget}); sized like the pipeline's in-flight byte bound
+ * @param mediaTypes         accepted {@code Content-Type} media types (lower case); empty = any. A request
+ *                           without Content-Type is accepted; one with another type is answered 415
  */
 public record HttpReceiverConfig(String host, int port, List<String> paths, Tls tls, Path bearerTokenFile,
                                  Path basicUsernameFile, Path basicPasswordFile, long maxBodyBytes,
                                  long maxDecodedBytes, int maxConcurrent, Duration requestTimeout,
-                                 Duration retryAfter) {
+                                 Duration retryAfter, int maxRecordsPerRequest, long budgetBytes,
+                                 List<String> mediaTypes) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final long DEFAULT_MAX_DECODED_BYTES = 16L * 1024 * 1024;
+    /** The pipeline's default in-flight byte bound: request memory is bounded the same. */
+    public static final long DEFAULT_BUDGET_BYTES = 64L * 1024 * 1024;
+    public static final int DEFAULT_MAX_RECORDS_PER_REQUEST = 100_000;
     /** Arrays in Java are indexed by int; a decoded body is held in one array. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
 
@@ -56,6 +65,22 @@ public record HttpReceiverConfig(String host, int port, List<String> paths, Tls 
 
     public HttpReceiverConfig {
         paths = List.copyOf(paths);
+        mediaTypes = List.copyOf(mediaTypes);
+    }
+
+    /** The same config with the request memory budget set (a command sets it to its pipeline's in-flight byte bound). */
+    public HttpReceiverConfig withBudgetBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("request memory budget: must be >= 1 byte, got " + bytes);
+        }
+        return new HttpReceiverConfig(host, port, paths, tls, bearerTokenFile, basicUsernameFile, basicPasswordFile,
+                maxBodyBytes, maxDecodedBytes, maxConcurrent, requestTimeout, retryAfter, maxRecordsPerRequest, bytes, mediaTypes);
+    }
+
+    /** The same config accepting only these {@code Content-Type} media types (lower case, no parameters). */
+    public HttpReceiverConfig withMediaTypes(List<String> types) {
+        return new HttpReceiverConfig(host, port, paths, tls, bearerTokenFile, basicUsernameFile, basicPasswordFile,
+                maxBodyBytes, maxDecodedBytes, maxConcurrent, requestTimeout, retryAfter, maxRecordsPerRequest, budgetBytes, types);
     }
 
     public static Builder builder() {
@@ -89,8 +114,40 @@ public record HttpReceiverConfig(String host, int port, List<String> paths, Tls 
         private int maxConcurrent = 64;
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration retryAfter = Duration.ofSeconds(5);
+        private int maxRecordsPerRequest = DEFAULT_MAX_RECORDS_PER_REQUEST;
+        private long budgetBytes = DEFAULT_BUDGET_BYTES;
+        private final List<String> mediaTypes = new ArrayList<>();
 
         private Builder() {}
+
+        public Builder maxRecordsPerRequest(int records) {
+            if (records < 1) {
+                throw new IllegalArgumentException("max records per request: must be >= 1, got " + records);
+            }
+            this.maxRecordsPerRequest = records;
+            return this;
+        }
+
+        /** Memory all requests may hold at once (see {@link RequestBudget}); set it to the pipeline's in-flight byte bound. */
+        public Builder budgetBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("request memory budget: must be >= 1 byte, got " + bytes);
+            }
+            this.budgetBytes = bytes;
+            return this;
+        }
+
+        /** Adds an accepted {@code Content-Type} media type, e.g. {@code application/json}. */
+        public Builder mediaType(String type) {
+            if (type == null || type.isBlank() || type.contains(";")) {
+                throw new IllegalArgumentException("media type: must be type/subtype without parameters, got " + type);
+            }
+            String t = type.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!mediaTypes.contains(t)) {
+                mediaTypes.add(t);
+            }
+            return this;
+        }
 
         public Builder host(String host) {
             if (host == null || host.isBlank()) {
@@ -193,7 +250,8 @@ public record HttpReceiverConfig(String host, int port, List<String> paths, Tls 
                 throw new IllegalArgumentException("max decoded body size: must be >= max body size (" + maxBodyBytes + ")");
             }
             return new HttpReceiverConfig(host, port, paths, tls, bearerTokenFile, basicUsernameFile,
-                    basicPasswordFile, maxBodyBytes, maxDecodedBytes, maxConcurrent, requestTimeout, retryAfter);
+                    basicPasswordFile, maxBodyBytes, maxDecodedBytes, maxConcurrent, requestTimeout, retryAfter,
+                    maxRecordsPerRequest, budgetBytes, mediaTypes);
         }
     }
 
@@ -203,6 +261,7 @@ public record HttpReceiverConfig(String host, int port, List<String> paths, Tls 
         return "HttpReceiverConfig[" + host + ":" + port + " paths=" + paths + " tls=" + (tls != null)
                 + " mtls=" + (tls != null && tls.requiresClientCertificate()) + " bearer=" + (bearerTokenFile != null)
                 + " basic=" + (basicUsernameFile != null) + " maxBody=" + maxBodyBytes + " maxDecoded=" + maxDecodedBytes
-                + " maxConcurrent=" + maxConcurrent + " timeout=" + requestTimeout + "]";
+                + " maxConcurrent=" + maxConcurrent + " timeout=" + requestTimeout + " maxRecords=" + maxRecordsPerRequest
+                + " budget=" + budgetBytes + "]";
     }
 }

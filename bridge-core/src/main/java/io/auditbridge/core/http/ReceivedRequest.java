@@ -16,9 +16,18 @@ import java.util.TreeMap;
  *                into a handler's logs
  * @param body    the body after {@code Content-Encoding} was undone, within the configured size limits
  * @param remote  the peer address, for logs
+ * @param budget  what the request may hold in memory: parse JSON with {@link #jsonReader()} so the tree is charged
+ * @param maxRecords records (or log events) the request may hold; a handler answers 413 beyond
  */
-public record ReceivedRequest(String path, String query, Map<String, List<String>> headers, byte[] body, String remote) {
+public record ReceivedRequest(String path, String query, Map<String, List<String>> headers, byte[] body, String remote,
+                              RequestBudget.Lease budget, int maxRecords) {
+    /** A request outside any receiver's limits (tests, saved bodies). */
+    public ReceivedRequest(String path, String query, Map<String, List<String>> headers, byte[] body, String remote) {
+        this(path, query, headers, body, remote, RequestBudget.unlimited(), Integer.MAX_VALUE);
+    }
+
     public ReceivedRequest {
+        Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(body, "body");
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -28,6 +37,22 @@ public record ReceivedRequest(String path, String query, Map<String, List<String
             }
         });
         headers = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * A reader whose trees are charged to this request's budget as they are built: over the budget the read
+     * throws {@link RequestBudget.BusyException} (503) or {@link RequestBudget.TooLargeException} (413), which the
+     * receiver answers; handlers let them pass.
+     */
+    public com.fasterxml.jackson.databind.ObjectReader jsonReader() {
+        return io.auditbridge.core.EventJson.MAPPER.reader().with(budget.nodeFactory());
+    }
+
+    /** Throws {@link PayloadTooLargeException} when {@code records} exceeds {@link #maxRecords()}. */
+    public void checkRecords(long records, String what) throws PayloadTooLargeException {
+        if (records > maxRecords) {
+            throw new PayloadTooLargeException("more than " + maxRecords + " " + what + " in one request");
+        }
     }
 
     /** The first value of a header, or null. */

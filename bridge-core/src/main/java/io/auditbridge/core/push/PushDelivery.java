@@ -6,6 +6,7 @@ import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Submission;
 import io.auditbridge.core.http.HandlerResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -60,27 +61,60 @@ public final class PushDelivery<T> {
      * @param remaining what the caller has left before its own deadline (a Lambda's remaining time), or null
      */
     public Outcome deliver(List<SourceRecord<T>> records, Duration remaining) throws InterruptedException {
-        Submission submission = pipeline.submit(records);
-        // The whole push is submitted and its caller waits: send it now, not after --batch-max-age.
-        pipeline.flush();
-        Duration wait = budget.waitFor(remaining);
-        try {
-            if (wait == null) {
-                CompletableFuture.anyOf(submission.done(), stopping).get();
-            } else {
-                CompletableFuture.anyOf(submission.done(), stopping).get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+        Push push = open();
+        push.submit(records);
+        return push.finish(remaining);
+    }
+
+    /**
+     * Opens a push whose records arrive in parts (a receiver submits a large body chunk by chunk while it is
+     * still reading it); its wait budget starts now.
+     */
+    public Push open() {
+        return new Push();
+    }
+
+    /** One push in progress: submitted part by part, then {@link #finish} flushes and waits for all of it. */
+    public final class Push {
+        private final long openedNanos = System.nanoTime();
+        private final List<Submission> submissions = new ArrayList<>();
+
+        private Push() {}
+
+        /** Hands a part to the pipeline; blocks while its in-flight bound is reached (back-pressure). */
+        public void submit(List<SourceRecord<T>> records) throws InterruptedException {
+            submissions.add(pipeline.submit(records));
+        }
+
+        /** Sends what is buffered at once and waits for every part; see {@link PushDelivery#deliver(List, Duration)}. */
+        public Outcome finish(Duration remaining) throws InterruptedException {
+            // The whole push is submitted and its caller waits: send it now, not after --batch-max-age.
+            pipeline.flush();
+            List<Submission> parts = List.copyOf(submissions);
+            CompletableFuture<Void> all = CompletableFuture.allOf(parts.stream().map(Submission::done).toArray(CompletableFuture[]::new));
+            Duration wait = budget.waitFor(remaining);
+            if (wait != null) {
+                wait = wait.minusNanos(System.nanoTime() - openedNanos);
             }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            return new NotDelivered(submission, Reason.FAILED, cause instanceof DeliveryFailedException
-                    ? cause.getMessage() : "delivery failed: " + cause.getClass().getSimpleName());
-        } catch (TimeoutException e) {
-            return new NotDelivered(submission, Reason.TIMED_OUT, "not acknowledged by the sink within " + wait.toMillis() + " ms");
+            try {
+                if (wait == null) {
+                    CompletableFuture.anyOf(all, stopping).get();
+                } else {
+                    CompletableFuture.anyOf(all, stopping).get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+                }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                return new NotDelivered(parts, Reason.FAILED, cause instanceof DeliveryFailedException
+                        ? cause.getMessage() : "delivery failed: " + cause.getClass().getSimpleName());
+            } catch (TimeoutException e) {
+                return new NotDelivered(parts, Reason.TIMED_OUT, "not acknowledged by the sink within "
+                        + budget.waitFor(remaining).toMillis() + " ms");
+            }
+            if (!all.isDone()) {
+                return new NotDelivered(parts, Reason.STOPPING, "stopping before the sink acknowledged");
+            }
+            return new Delivered(parts);
         }
-        if (!submission.done().isDone()) {
-            return new NotDelivered(submission, Reason.STOPPING, "stopping before the sink acknowledged");
-        }
-        return new Delivered(submission);
     }
 
     /** Ends every wait now (shutdown): those pushes answer {@link Reason#STOPPING} and are retried by their caller. */
@@ -106,29 +140,52 @@ public final class PushDelivery<T> {
 
     /** What became of one push. */
     public sealed interface Outcome permits Delivered, NotDelivered {
-        Submission submission();
+        /** One per part submitted (one for a push delivered whole). */
+        List<Submission> submissions();
 
         default boolean delivered() {
             return this instanceof Delivered;
         }
 
+        /** Completes once every part is finished (a push that timed out may still be delivered later). */
+        default CompletableFuture<Void> done() {
+            return CompletableFuture.allOf(submissions().stream().map(Submission::done).toArray(CompletableFuture[]::new));
+        }
+
+        /** Events accepted for delivery. */
+        default int events() {
+            return submissions().stream().mapToInt(Submission::events).sum();
+        }
+
+        default int skipped() {
+            return submissions().stream().mapToInt(Submission::skipped).sum();
+        }
+
+        default int errors() {
+            return submissions().stream().mapToInt(Submission::errors).sum();
+        }
+
+        default int deduped() {
+            return submissions().stream().mapToInt(Submission::deduped).sum();
+        }
+
         /**
-         * For serverless handlers: the submission when delivered, else a {@link DeliveryFailedException} that
+         * For serverless handlers: this outcome when delivered, else a {@link DeliveryFailedException} that
          * fails the invocation so the platform delivers it again.
          *
          * @param what names the push in the message (an invocation or message id)
          */
-        default Submission orThrow(String what) throws DeliveryFailedException {
+        default Outcome orThrow(String what) throws DeliveryFailedException {
             if (this instanceof NotDelivered n) {
                 throw new DeliveryFailedException(what + ": " + n.detail());
             }
-            return submission();
+            return this;
         }
     }
 
     /** Every event of the push was acknowledged by the sink (or dead-lettered for its content, or deduplicated). */
-    public record Delivered(Submission submission) implements Outcome {}
+    public record Delivered(List<Submission> submissions) implements Outcome {}
 
     /** At least one event of the push is not known to be delivered. */
-    public record NotDelivered(Submission submission, Reason reason, String detail) implements Outcome {}
+    public record NotDelivered(List<Submission> submissions, Reason reason, String detail) implements Outcome {}
 }

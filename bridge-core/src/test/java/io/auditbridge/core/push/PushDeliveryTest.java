@@ -94,7 +94,7 @@ class PushDeliveryTest {
 
         // The batch age is an hour and the wait under 5 s: only the flush gets the events out in time.
         assertThat(outcome).isInstanceOf(PushDelivery.Delivered.class);
-        assertThat(outcome.submission().events()).isEqualTo(3);
+        assertThat(outcome.events()).isEqualTo(3);
         assertThat(SampleEvents.auditIds(webhook.findAll(postRequestedFor(urlEqualTo(PATH))).getFirst().getBody()))
                 .containsExactly(SampleEvents.auditId(1), SampleEvents.auditId(2), SampleEvents.auditId(3));
     }
@@ -145,7 +145,7 @@ class PushDeliveryTest {
         assertThat(outcome).isInstanceOfSatisfying(PushDelivery.NotDelivered.class,
                 n -> assertThat(n.reason()).isEqualTo(PushDelivery.Reason.TIMED_OUT));
         // At-least-once: the caller retries, and the first copy still arrives.
-        outcome.submission().done().get(30, TimeUnit.SECONDS);
+        outcome.done().get(30, TimeUnit.SECONDS);
         assertThat(webhook.findAll(postRequestedFor(urlEqualTo(PATH)))).hasSize(1);
     }
 

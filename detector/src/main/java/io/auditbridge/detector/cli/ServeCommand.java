@@ -7,6 +7,7 @@ import io.auditbridge.core.cli.OpsOptions;
 import io.auditbridge.core.cli.ProcessLifecycle;
 import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
+import io.auditbridge.core.http.ResponseObserver;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.BatchEvaluator;
@@ -95,10 +96,21 @@ public final class ServeCommand implements Callable<Integer> {
         BatchEvaluator evaluator = new BatchEvaluator(detector, options.output(), metrics);
         HttpReceiver receiver = null;
         try {
-            receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics), (path, status, elapsed) ->
+            receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics), new ResponseObserver() {
+                @Override
+                public void responded(String path, int status, java.time.Duration elapsed) {
                     metrics.counter("auditbridge.detector.requests", "Webhook requests by answer", "status", Integer.toString(status))
-                            .increment());
-            OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, () -> true, () -> true);
+                            .increment();
+                }
+
+                @Override
+                public void rejected(String path, String reason) {
+                    metrics.counter(ResponseObserver.REJECTED_METRIC, "Webhook requests refused, by reason", "reason", reason)
+                            .increment();
+                }
+            });
+            HttpReceiver serving = receiver;
+            OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, serving::isAlive, serving::isAlive);
             log.info("k8s_audit webhook on {}://{}:{}/k8s_audit with {} rules; alerts → {}", config.tls() == null ? "http" : "https",
                     host, receiver.port(), detector.rules().enabledRules().size(), evaluator.describeOutput());
             return new Running(receiver, opsServer, evaluator);
@@ -115,7 +127,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             HttpReceiverConfig.Builder b = HttpReceiverConfig.builder().host(host).port(port)
                     .path("/k8s_audit").path("/k8s-audit")
-                    .maxBodyBytes(maxBodyBytes).maxDecodedBytes(maxBodyBytes);
+                    .maxBodyBytes(maxBodyBytes).maxDecodedBytes(maxBodyBytes).mediaType("application/json");
             if (tokenFile != null) {
                 b.bearerTokenFile(tokenFile);
             }

@@ -4,6 +4,7 @@ import io.auditbridge.core.Event;
 import io.auditbridge.core.EventReader;
 import io.auditbridge.core.http.BadRequestException;
 import io.auditbridge.core.http.HandlerResponse;
+import io.auditbridge.core.http.PayloadTooLargeException;
 import io.auditbridge.core.http.ReceivedRequest;
 import io.auditbridge.core.http.RequestHandler;
 import io.auditbridge.core.ops.PipelineMetrics;
@@ -33,6 +34,22 @@ public final class K8sAuditWebhook implements RequestHandler {
 
     @Override
     public HandlerResponse handle(ReceivedRequest request) throws BadRequestException, InterruptedException {
+        try {
+            return handleBounded(request);
+        } catch (TooManyItems e) {
+            metrics.recordError("too_many_items");
+            throw new PayloadTooLargeException("more than " + request.maxRecords() + " elements in one request");
+        }
+    }
+
+    /** Carries the element limit out of the reader's callback. */
+    private static final class TooManyItems extends RuntimeException {
+        TooManyItems() {
+            super(null, null, false, false);
+        }
+    }
+
+    private HandlerResponse handleBounded(ReceivedRequest request) throws BadRequestException, InterruptedException {
         String type = request.mediaType();
         if (type != null && !type.equals("application/json")) {
             return HandlerResponse.text(415, "Content-Type must be application/json");
@@ -40,7 +57,15 @@ public final class K8sAuditWebhook implements RequestHandler {
         List<Event> events = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         String malformed = null;
-        for (EventReader.Item item : EventReader.readAll(request.body())) {
+        // Trees are charged to the request's memory budget as they are built; items are counted as they come.
+        List<EventReader.Item> items = new ArrayList<>();
+        EventReader.read(request.body(), request.jsonReader(), item -> {
+            if (items.size() >= request.maxRecords()) {
+                throw new TooManyItems();
+            }
+            items.add(item);
+        });
+        for (EventReader.Item item : items) {
             if (item.isEvent()) {
                 events.add(item.event());
             } else if (item.index() < 0) {

@@ -1,0 +1,50 @@
+package io.auditbridge.core.http;
+
+/**
+ * Connection-level defences of the JDK HTTP server, which it reads once per process from system properties
+ * (documented in the {@code jdk.httpserver} module): how long a request's headers and body may take before the
+ * connection is closed ({@code sun.net.httpserver.maxReqTime}: slowloris, a TLS hello on the plain port, a
+ * stalled body), how many connections may be open ({@code jdk.httpserver.maxConnections}: more are closed at
+ * accept), how often idle and newly accepted connections are checked ({@code sun.net.httpserver.clockTick}),
+ * and how much of an unread body is drained before the connection is closed
+ * ({@code sun.net.httpserver.drainAmount}). A value the operator set (e.g. in {@code JAVA_TOOL_OPTIONS}) wins.
+ *
+ * <p>Applied before the first server of the process is created (receiver or ops endpoint); later calls change
+ * nothing, since the JDK has read them.
+ */
+public final class HttpServerGuards {
+    /** Seconds for a request's headers and body; past it the JDK closes the connection. */
+    public static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
+    /** Open connections per server; more are closed at accept. */
+    public static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+    public static final String CLOCK_TICK_MILLIS = "sun.net.httpserver.clockTick";
+    public static final String DRAIN_BYTES = "sun.net.httpserver.drainAmount";
+    public static final String IDLE_SECONDS = "sun.net.httpserver.idleInterval";
+
+    /** Default: the default --request-timeout (30 s) plus a margin, so the receiver's own 503 comes first. */
+    static final long DEFAULT_MAX_REQUEST_SECONDS = 35;
+    static final int DEFAULT_MAX_CONNECTIONS = 512;
+
+    private HttpServerGuards() {}
+
+    /** Sets the defaults the operator did not set; idempotent. */
+    public static synchronized void apply() {
+        setIfAbsent(MAX_REQUEST_SECONDS, Long.toString(DEFAULT_MAX_REQUEST_SECONDS));
+        setIfAbsent(MAX_CONNECTIONS, Integer.toString(DEFAULT_MAX_CONNECTIONS));
+        setIfAbsent(CLOCK_TICK_MILLIS, "1000");
+        setIfAbsent(IDLE_SECONDS, "30");
+        // Less than a typical body: an unread body is not waited for, the connection is closed instead.
+        setIfAbsent(DRAIN_BYTES, Integer.toString(16 * 1024));
+    }
+
+    /** The request read limit in effect, in seconds (-1 = none). */
+    public static long maxRequestSeconds() {
+        return Long.getLong(MAX_REQUEST_SECONDS, -1);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

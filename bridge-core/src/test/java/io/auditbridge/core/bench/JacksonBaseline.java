@@ -1,0 +1,42 @@
+package io.auditbridge.core.bench;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedOutputStream;
+import java.io.File;
+import java.io.OutputStream;
+
+/**
+ * The whole-process baseline of {@code bench/e2e}: what a bare Jackson program does with the same file — read each
+ * top-level JSON value as a tree (a JSON array, an NDJSON stream, or one document), then write it back out as
+ * NDJSON on stdout (the elements of a top-level array one per line). No auditbridge code runs.
+ * {@code java -cp … JacksonBaseline FILE}.
+ */
+public final class JacksonBaseline {
+    public static void main(String[] args) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        long values = 0;
+        try (OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+             JsonGenerator gen = mapper.getFactory().createGenerator(out);
+             MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(new File(args[0]))) {
+            gen.setRootValueSeparator(null);
+            while (it.hasNext()) {
+                JsonNode v = it.next();
+                if (v.isArray()) {
+                    for (JsonNode element : v) {
+                        mapper.writeTree(gen, element);
+                        gen.writeRaw('\n');
+                        values++;
+                    }
+                } else {
+                    mapper.writeTree(gen, v);
+                    gen.writeRaw('\n');
+                    values++;
+                }
+            }
+        }
+        System.err.println("baseline: " + values + " values");
+    }
+}
