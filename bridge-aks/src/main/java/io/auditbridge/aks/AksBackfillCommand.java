@@ -1,5 +1,8 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.Summaries;
+import io.auditbridge.core.cli.Progress;
+import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.cli.HelpGroup;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import io.auditbridge.core.cli.BridgeRuntime;
@@ -42,6 +45,12 @@ final class AksBackfillCommand implements Callable<Integer> {
     @Mixin
     LogOptions logOptions;
 
+    @Mixin
+    ProgressOptions progressOptions;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--partitions", paramLabel = "ID", split = ",",
             description = "Only these partitions, comma-separated (default: all).")
     List<String> partitions = new ArrayList<>();
@@ -67,6 +76,12 @@ final class AksBackfillCommand implements Callable<Integer> {
                 partitions, since, until, maxBatchMessages);
         BridgeRuntime<byte[]> runtime = BridgeRuntime.builder("aks", categories.translator())
                 .sink(sink).pipeline(pipelineOptions).build();
-        return runtime.runPolling(source, Duration.ZERO, Duration.ofMinutes(5));
+        int code;
+        try (Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), "aks backfill",
+                () -> Summaries.delivered(runtime.metrics()), () -> Summaries.timeReached(runtime.metrics()))) {
+            code = runtime.runPolling(source, Duration.ZERO, Duration.ofMinutes(5));
+        }
+        Summaries.backfill(spec.commandLine().getErr(), "aks", since, until, runtime.metrics(), sink, java.util.Map.of());
+        return code;
     }
 }

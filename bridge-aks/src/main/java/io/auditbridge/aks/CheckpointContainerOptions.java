@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.AlsoReadsEnv;
 import io.auditbridge.core.cli.HelpGroup;
 import com.azure.messaging.eventhubs.checkpointstore.blob.BlobCheckpointStore;
 import com.azure.storage.blob.BlobContainerAsyncClient;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Option;
  * string from a file or {@value #CONNECTION_STRING_ENV} plus the container name.
  */
 @HelpGroup(HelpGroup.Section.CHECKPOINTS)
+@AlsoReadsEnv(CheckpointContainerOptions.CONNECTION_STRING_ENV)
 final class CheckpointContainerOptions {
     static final String CONNECTION_STRING_ENV = "AUDITBRIDGE_STORAGE_CONNECTION_STRING";
 

@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.cli.AlsoReadsEnv;
 import io.auditbridge.core.cli.HelpGroup;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Option;
  * DefaultAzureCredential (AKS Workload Identity, managed identity, az login) on {@code --eventhub-namespace}.
  */
 @HelpGroup(HelpGroup.Section.SOURCE)
+@AlsoReadsEnv(EventHubsOptions.CONNECTION_STRING_ENV)
 final class EventHubsOptions {
     static final String CONNECTION_STRING_ENV = "AUDITBRIDGE_EVENTHUB_CONNECTION_STRING";
     static final String DEFAULT_CONSUMER_GROUP = "auditbridge";

@@ -1,5 +1,8 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.cli.Summaries;
+import io.auditbridge.core.cli.Progress;
+import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.LogOptions;
@@ -35,6 +38,12 @@ final class EksBackfillCommand implements Callable<Integer> {
     @Mixin
     LogOptions logOptions;
 
+    @Mixin
+    ProgressOptions progressOptions;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Clock clock = Clock.systemUTC();
@@ -54,6 +63,12 @@ final class EksBackfillCommand implements Callable<Integer> {
             runtime.close();
             throw e;
         }
-        return runtime.runPolling(source, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        int code;
+        try (Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), "eks backfill",
+                () -> Summaries.delivered(runtime.metrics()), () -> Summaries.timeReached(runtime.metrics()))) {
+            code = runtime.runPolling(source, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        }
+        Summaries.backfill(spec.commandLine().getErr(), EksAuditTranslator.PROVIDER, since, until, runtime.metrics(), sink, java.util.Map.of());
+        return code;
     }
 }

@@ -111,7 +111,7 @@ class EksClusterIdentityTest {
                 .onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION)
                 .retry(RetryPolicy.builder().initialDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
                         .maxRetryDuration(Duration.ofSeconds(3)).build())
-                .deadLetters(new DeadLetterLog(java.time.Clock.systemUTC()))
+                .deadLetters(DeadLetterLog.stderr())
                 .build();
         pipeline.start();
         String key = "fh-key-cluster-identity";

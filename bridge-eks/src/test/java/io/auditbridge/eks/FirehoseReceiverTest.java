@@ -54,7 +54,7 @@ class FirehoseReceiverTest {
                 .onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION)
                 .retry(RetryPolicy.builder().initialDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
                         .maxRetryDuration(Duration.ofSeconds(3)).build())
-                .deadLetters(new DeadLetterLog(CLOCK))
+                .deadLetters(new DeadLetterLog(System.err, CLOCK))
                 .build();
         pipeline.start();
         receiver = HttpReceiver.start(HttpReceiverConfig.builder().host("127.0.0.1").port(0).path("/firehose").build(),

@@ -17,13 +17,14 @@ import picocli.CommandLine.Mixin;
  * JSON in {@code message.data}. It is translated and delivered to the configured sink before the invocation
  * returns; when delivery fails within the retry budget the invocation fails, so Pub/Sub redelivers the
  * message (never acknowledged, then lost). Input that cannot be translated is logged and counted and the
- * message acknowledged: redelivering it cannot help.
+ * message acknowledged: redelivering it cannot help. Dead letters (events the sink refused for their content,
+ * untranslatable records) are structured JSON lines on stderr, which Cloud Logging keeps; never a file in /tmp,
+ * which is memory and dies with the instance, so a message is acknowledged only once its dead letters are logged.
  *
  * <p>Configured like the CLI, from {@code AUDITBRIDGE_*} variables through the shared {@link ServerlessOptions}
  * ({@code AUDITBRIDGE_SINK}, {@code AUDITBRIDGE_SINK_TOKEN_FILE}, {@code AUDITBRIDGE_INVOCATION_TIMEOUT}, …): the
- * retry budget is two thirds of the function's timeout, and dead letters are logged as JSON lines (the instance's
- * {@code /tmp} is memory, lost with it). One pipeline serves every invocation of an instance, so its dedupe also
- * merges an exec's first and last entries.
+ * retry budget is two thirds of the function's timeout. One pipeline serves every invocation of an instance, so its
+ * dedupe also merges an exec's first and last entries.
  */
 public final class GkeAuditFunction implements CloudEventsFunction {
     private static final Logger log = LoggerFactory.getLogger(GkeAuditFunction.class);

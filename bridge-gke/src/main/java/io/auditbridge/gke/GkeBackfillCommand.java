@@ -1,5 +1,8 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.cli.Summaries;
+import io.auditbridge.core.cli.Progress;
+import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.Durations;
@@ -37,6 +40,9 @@ final class GkeBackfillCommand implements Callable<Integer> {
     @Mixin
     LogOptions logOptions;
 
+    @Mixin
+    ProgressOptions progressOptions;
+
     @HelpGroup(HelpGroup.Section.OPERATIONS)
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.class,
             description = "How long to wait for the last deliveries before giving up (default ${DEFAULT-VALUE}).")
@@ -56,14 +62,18 @@ final class GkeBackfillCommand implements Callable<Integer> {
         LogEntryTranslator translator = new LogEntryTranslator();
         BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.builder("gke", translator)
                 .sink(sink).pipeline(pipelineOptions).build();
-        int code = logging.poll(runtime, translator, filter, new CloudLoggingSource.Settings(Duration.ZERO, Duration.ZERO,
+        Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), "gke backfill",
+                () -> Summaries.delivered(runtime.metrics()), () -> Summaries.timeReached(runtime.metrics()));
+        int code;
+        try {
+            code = logging.poll(runtime, translator, filter, new CloudLoggingSource.Settings(Duration.ZERO, Duration.ZERO,
                 Duration.ofSeconds(1), logging.pageSize, logging.readsPerMinute, since, until), clock, drainTimeout);
+        } finally {
+            progress.close();
+        }
         PipelineMetrics m = runtime.metrics();
-        spec.commandLine().getErr().printf("gke backfill %s .. %s: %.0f requests, %.0f events delivered, %.0f skipped, %.0f record errors, %.0f deduplicated, %.0f dead-lettered%n",
-                since, until, m.count("auditbridge.gke.read_requests"), m.count("auditbridge.events.out"),
-                m.count("auditbridge.events.skipped"), m.count("auditbridge.records.errored"),
-                m.count("auditbridge.events.deduped"), m.count("auditbridge.events.dead_lettered"));
-        spec.commandLine().getErr().flush();
+        Summaries.backfill(spec.commandLine().getErr(), "gke", since, until, m, sink,
+                java.util.Map.of("requests", (long) m.count("auditbridge.gke.read_requests")));
         return code;
     }
 }

@@ -19,7 +19,7 @@ import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.push.PushBudget;
 import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.retry.RetryPolicy;
-import io.auditbridge.core.sink.DeadLetterFile;
+import io.auditbridge.core.sink.DeadLetterLog;
 import io.auditbridge.core.sink.WebhookSink;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -43,6 +43,7 @@ class GkeAuditFunctionTest {
 
     private WireMockServer webhook;
     private Pipeline<byte[]> pipeline;
+    private final java.io.ByteArrayOutputStream deadLetterLines = new java.io.ByteArrayOutputStream();
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T02:00:00Z"));
 
     @BeforeEach
@@ -60,7 +61,7 @@ class GkeAuditFunctionTest {
                     return true;
                 })
                 .clock(clock)
-                .deadLetters(new DeadLetterFile(dir.resolve("dl.ndjson"), clock))
+                .deadLetters(new DeadLetterLog(new java.io.PrintStream(deadLetterLines, true), clock))
                 .build();
         pipeline.start();
     }
@@ -69,6 +70,12 @@ class GkeAuditFunctionTest {
     void stop() throws Exception {
         pipeline.close();
         webhook.stop();
+    }
+
+    /** The function on the test's pipeline, with the budget ServerlessOptions gives a 60 s function timeout. */
+    private GkeAuditFunction function() {
+        return new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)),
+                Duration.ZERO));
     }
 
     /** What Eventarc hands a 2nd-gen function for a Pub/Sub message: a MessagePublishedData JSON body. */
@@ -95,7 +102,7 @@ class GkeAuditFunctionTest {
     @Test
     void deliversTheTranslatedEventBeforeTheInvocationReturns() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(200)));
-        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
+        GkeAuditFunction function = function();
 
         function.accept(pubSubEvent("13548799232871234", Fixtures.bytes("logentries/delete-404.json")));
 
@@ -110,7 +117,7 @@ class GkeAuditFunctionTest {
     @Test
     void execFirstAndLastMessagesGiveOneResponseStartedAcrossInvocations() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(200)));
-        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
+        GkeAuditFunction function = function();
 
         function.accept(pubSubEvent("m-1", Fixtures.bytes("logentries/exec-first.json")));
         function.accept(pubSubEvent("m-2", Fixtures.bytes("logentries/exec-last.json")));
@@ -130,7 +137,7 @@ class GkeAuditFunctionTest {
     @Test
     void failsTheInvocationWhenDeliveryKeepsFailingSoPubSubRedelivers() {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(503)));
-        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
+        GkeAuditFunction function = function();
 
         assertThatThrownBy(() -> function.accept(pubSubEvent("m-3", Fixtures.bytes("logentries/pod-create.json"))))
                 .isInstanceOf(DeliveryFailedException.class).hasMessageContaining("503");
@@ -140,7 +147,7 @@ class GkeAuditFunctionTest {
     @Test
     void redeliveryAfterAFailureSucceedsOnceTheWebhookIsBack() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(503)));
-        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
+        GkeAuditFunction function = function();
         CloudEvent message = pubSubEvent("m-4", Fixtures.bytes("logentries/pod-create.json"));
         assertThatThrownBy(() -> function.accept(message)).isInstanceOf(DeliveryFailedException.class);
 
@@ -153,8 +160,34 @@ class GkeAuditFunctionTest {
     }
 
     @Test
+    void anEventTheSinkRefusesIsAcknowledgedOnlyAsAStructuredLogLineNeverAsAFileInTmp() throws Exception {
+        webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(422).withBody("invalid object")));
+        GkeAuditFunction function = function();
+
+        function.accept(pubSubEvent("13548799232871235", Fixtures.bytes("logentries/delete-404.json")));
+
+        String[] lines = deadLetterLines.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(1);
+        JsonNode line = EventJson.MAPPER.readTree(lines[0]);
+        assertThat(line.get("logger").asText()).isEqualTo("auditbridge.deadletter");
+        assertThat(line.get("severity").asText()).isEqualTo("WARNING");
+        assertThat(line.get("reason").asText()).contains("HTTP 422");
+        assertThat(line.at("/event/auditID").asText()).isEqualTo("8f3c6a1e-5b2d-4c1a-9f00-000000000002");
+    }
+
+    @Test
+    void aMisconfiguredSinkFailsTheInvocationAndLogsNoDeadLetter() {
+        webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(401)));
+        GkeAuditFunction function = function();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> function.accept(pubSubEvent("13548799232871236", Fixtures.bytes("logentries/delete-404.json"))))
+                .isInstanceOf(io.auditbridge.core.DeliveryFailedException.class).hasMessageContaining("HTTP 401");
+        assertThat(deadLetterLines.size()).isZero();
+    }
+
+    @Test
     void foreignMessagesAreAcknowledgedWithoutCallingTheWebhook() throws Exception {
-        GkeAuditFunction function = new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)), Duration.ZERO));
+        GkeAuditFunction function = function();
         function.accept(pubSubEvent("m-5", Fixtures.bytes("logentries/container-log.json")));
         function.accept(pubSubEvent("m-6", "not json at all".getBytes(StandardCharsets.UTF_8)));
         assertThat(webhook.getAllServeEvents()).isEmpty();

@@ -130,6 +130,34 @@ class HelmChartTest {
                 .hasMessageContaining(key.contains(".") ? key.substring(key.lastIndexOf('.') + 1).replaceAll("\\[.*", "") : key);
     }
 
+    @Test
+    void everyObjectOfTheSchemaWithDeclaredPropertiesRefusesOthers() throws IOException {
+        JsonNode schema = new ObjectMapper().readTree(HelmChart.CHART.resolve("values.schema.json").toFile());
+        List<String> open = new ArrayList<>();
+        walkSchema(schema, "", open);
+        assertThat(open).as("objects with properties but without additionalProperties: false (a misspelt key would pass)").isEmpty();
+        Map<String, Object> values = HelmChart.yamlMap(HelmChart.read(HelmChart.CHART.resolve("values.yaml")));
+        for (String key : ValuesTable.leafKeys(values)) {
+            JsonNode node = schema;
+            for (String part : key.split("\\.")) {
+                node = node.path("properties").path(part);
+            }
+            assertThat(node.isMissingNode()).as("values.yaml key " + key + " is declared in values.schema.json").isFalse();
+        }
+    }
+
+    private static void walkSchema(JsonNode node, String path, List<String> open) {
+        if (node.has("properties")) {
+            if (!node.path("additionalProperties").isBoolean() || node.path("additionalProperties").asBoolean()) {
+                open.add(path.isEmpty() ? "(root)" : path);
+            }
+            node.path("properties").fields().forEachRemaining(e -> walkSchema(e.getValue(), path + "." + e.getKey(), open));
+        }
+        if (node.has("items")) {
+            walkSchema(node.path("items"), path + "[]", open);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "gke-poller  | autoscaling.enabled     | true  | pollers do not scale out",

@@ -3,6 +3,7 @@ package io.auditbridge.core.checkpoint;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.EventJson;
+import io.auditbridge.core.io.FileChannels;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -22,9 +23,16 @@ import java.util.TreeMap;
 public final class FileCheckpointStore implements CheckpointStore {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private final Path path;
+    private final FileChannels channels;
 
     public FileCheckpointStore(Path path) {
+        this(path, FileChannels.DEFAULT);
+    }
+
+    /** With {@code channels} opening the temporary file (tests pass one that writes short or fills up). */
+    public FileCheckpointStore(Path path, FileChannels channels) {
         this.path = path.toAbsolutePath();
+        this.channels = channels;
     }
 
     public Path path() {
@@ -61,10 +69,21 @@ public final class FileCheckpointStore implements CheckpointStore {
         doc.put("positions", new TreeMap<>(positions));
         byte[] bytes = EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
         Path tmp = dir.resolve(path.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel ch = channels.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            // Every byte, or an exception: a short write on a full disk must never be renamed over the good file.
+            FileChannels.writeFully(ch, java.nio.ByteBuffer.wrap(bytes));
             ch.force(true);
+            if (ch.size() != bytes.length) {
+                throw new IOException("checkpoint temporary file " + tmp + " has " + ch.size() + " bytes, expected " + bytes.length);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the next commit truncates it anyway
+            }
+            throw e;
         }
         try {
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

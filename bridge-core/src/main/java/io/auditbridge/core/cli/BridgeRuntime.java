@@ -14,7 +14,6 @@ import io.auditbridge.core.push.PushBudget;
 import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
-import io.auditbridge.core.sink.DeadLetterFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -53,7 +52,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         Pipeline.Builder<T> pb = Pipeline.builder(b.source, b.translator, sink)
                 .metrics(metrics)
                 .checkpoints(b.checkpoints)
-                .deadLetters(new DeadLetterFile(b.pipelineOptions.deadLetterFile(), Clock.systemUTC()));
+                .deadLetters(b.pipelineOptions.deadLetters(Clock.systemUTC()));
         if (b.pushBudget.bounded()) {
             // A push answers within its deadline: failures go back to the caller, who retries.
             pb.onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION);

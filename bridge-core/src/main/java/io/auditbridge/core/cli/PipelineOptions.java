@@ -3,7 +3,12 @@ package io.auditbridge.core.cli;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.pipeline.BatchLimits;
 import io.auditbridge.core.retry.RetryPolicy;
+import io.auditbridge.core.io.FileChannels;
+import io.auditbridge.core.sink.DeadLetterFile;
+import io.auditbridge.core.sink.DeadLetterLog;
+import io.auditbridge.core.sink.DeadLetters;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -54,6 +59,22 @@ public final class PipelineOptions {
             description = "NDJSON file for what can never be delivered (default ${DEFAULT-VALUE}).")
     Path deadLetterFile;
 
+    @Option(names = "--dead-letter-log",
+            description = "Write dead letters as structured JSON lines on stderr (logger auditbridge.deadletter) "
+                    + "instead of the file, so the cluster's log pipeline keeps them (Deployments default to it). "
+                    + "Env: AUDITBRIDGE_DEAD_LETTER_LOG.")
+    boolean deadLetterLog;
+
+    @Option(names = "--dead-letter-max-bytes", paramLabel = "SIZE", defaultValue = "1GiB", converter = Sizes.class,
+            description = "Rotate the dead-letter file at this size (default ${DEFAULT-VALUE}). Env: AUDITBRIDGE_DEAD_LETTER_MAX_BYTES.")
+    long deadLetterMaxBytes;
+
+    @Option(names = "--dead-letter-max-files", paramLabel = "N", defaultValue = "4",
+            description = "Rotated dead-letter files kept (NAME.1 … NAME.N); when all are there the file is full and "
+                    + "the bridge stops accepting (back-pressure, 503) until they are moved away (default ${DEFAULT-VALUE}). "
+                    + "Env: AUDITBRIDGE_DEAD_LETTER_MAX_FILES.")
+    int deadLetterMaxFiles;
+
     public Path deadLetterFile() {
         return deadLetterFile;
     }
@@ -61,6 +82,25 @@ public final class PipelineOptions {
     /** {@code --max-retry-duration}, or null when not given. */
     public Duration maxRetryDuration() {
         return maxRetryDuration;
+    }
+
+    /** Whether dead letters go to stderr as JSON lines rather than to the file. */
+    public boolean deadLetterLog() {
+        return deadLetterLog;
+    }
+
+    /** Where dead letters go: the capped, rotated file, or structured log lines with {@code --dead-letter-log}. */
+    public DeadLetters deadLetters(Clock clock) {
+        if (deadLetterLog) {
+            return new DeadLetterLog(System.err, clock);
+        }
+        if (deadLetterMaxBytes < 1) {
+            throw new ConfigException("--dead-letter-max-bytes", "must be >= 1: " + deadLetterMaxBytes);
+        }
+        if (deadLetterMaxFiles < 0) {
+            throw new ConfigException("--dead-letter-max-files", "must be >= 0: " + deadLetterMaxFiles);
+        }
+        return new DeadLetterFile(deadLetterFile, clock, FileChannels.DEFAULT, deadLetterMaxBytes, deadLetterMaxFiles);
     }
 
     /** Applies these settings; a bad value throws ConfigException naming its option. */

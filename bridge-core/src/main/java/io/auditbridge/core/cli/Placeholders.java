@@ -12,14 +12,17 @@ import java.util.regex.Pattern;
 
 /**
  * The placeholder values the shipped examples use (deploy/ manifests, READMEs): {@code REPLACE-WITH-A-RANDOM-TOKEN}
- * in Secrets, {@code PROJECT_ID} in ConfigMaps. A bridge started with one of them fails at start naming the option,
+ * in Secrets, {@code PROJECT_ID} and {@code CLUSTER} in
+ * Helm values and ConfigMaps. A bridge started with one of them fails at start naming the option,
  * instead of running with a token everyone knows or polling a project that does not exist.
  * New examples should use a {@code REPLACE-…} value, which is always caught.
  */
 public final class Placeholders {
     private static final Pattern REPLACE = Pattern.compile("REPLACE[-_][A-Z0-9_-]*");
-    /** Whole values that are the examples' upper-case stand-ins for account-specific names. */
-    private static final Set<String> WHOLE = Set.of("PROJECT_ID", "ACCOUNT_ID", "CLUSTER_NAME", "CERTIFICATE_ID");
+    /** The examples' stand-ins for account-specific ids, also inside a value (projects/PROJECT_ID/subscriptions/x). */
+    private static final Pattern ID = Pattern.compile("(?<![A-Za-z0-9])(PROJECT_ID|ACCOUNT_ID|CERTIFICATE_ID)(?![A-Za-z0-9])");
+    /** Whole values that are the examples' upper-case stand-ins (--set cluster=CLUSTER). */
+    private static final Set<String> WHOLE = Set.of("CLUSTER", "CLUSTER_NAME", "REGION");
     /** Only this much of a secret file is looked at: placeholders are short, and secrets are never echoed. */
     private static final int FILE_PREFIX = 4096;
 
@@ -35,6 +38,10 @@ public final class Placeholders {
             return Optional.of(v);
         }
         Matcher m = REPLACE.matcher(v);
+        if (m.find()) {
+            return Optional.of(m.group());
+        }
+        m = ID.matcher(v);
         return m.find() ? Optional.of(m.group()) : Optional.empty();
     }
 

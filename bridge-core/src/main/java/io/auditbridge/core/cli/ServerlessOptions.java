@@ -8,7 +8,6 @@ import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.sink.DeadLetterLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,7 +55,7 @@ public final class ServerlessOptions {
         Pipeline.Builder<T> b = Pipeline.builder(source, translator, sink.create(null, metrics))
                 .metrics(metrics)
                 .onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION)
-                .deadLetters(new DeadLetterLog(Clock.systemUTC()));
+                .deadLetters(DeadLetterLog.stderr());
         pipeline.applyTo(b, budget.retry());
         Pipeline<T> p = b.build();
         try {

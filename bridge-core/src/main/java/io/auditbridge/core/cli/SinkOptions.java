@@ -78,6 +78,11 @@ public final class SinkOptions {
         throw new ConfigException("--sink", "must be an http(s) URL, 'console' or 'embedded' (not available in this build): " + abbreviate(choice));
     }
 
+    /** Whether --sink is the embedded detector (the summary then counts its alerts). */
+    public boolean isEmbedded() {
+        return sink != null && sink.strip().equals("embedded");
+    }
+
     /** Whether --sink names a webhook (the token, TLS and gzip options apply). */
     public boolean isWebhook() {
         return sink != null && (sink.startsWith("http://") || sink.startsWith("https://"));

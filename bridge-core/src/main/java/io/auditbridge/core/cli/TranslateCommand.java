@@ -29,7 +29,7 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Input files; stdin when none or '-'.")
     protected List<String> files = new ArrayList<>();
 
-    @HelpGroup(HelpGroup.Section.DELIVERY)
+    @HelpGroup(HelpGroup.Section.OPERATIONS)
     @Option(names = "--strict", description = "Exit 1 when any input record could not be translated (default: "
             + "such records are counted in the summary and dead-lettered, and the exit code stays 0). Env: AUDITBRIDGE_STRICT.")
     protected boolean strict;
@@ -42,6 +42,9 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
 
     @Mixin
     protected LogOptions logOptions;
+
+    @Mixin
+    protected ProgressOptions progressOptions;
 
     @Spec
     protected picocli.CommandLine.Model.CommandSpec spec;
@@ -71,7 +74,12 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
                 .sink(sink).defaultSink("console").pipeline(pipelineOptions).build()) {
             runtime.pipeline().start();
             List<Submission> submissions = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<String> at = new java.util.concurrent.atomic.AtomicReference<>();
+            Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), source() + " translate",
+                    () -> (long) runtime.metrics().count("auditbridge.events.out"), at::get);
+            int index = 0;
             for (String name : inputs) {
+                at.set((name.equals("-") ? "stdin" : name) + " (input " + ++index + "/" + inputs.size() + ")");
                 byte[] bytes;
                 try {
                     bytes = name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
@@ -82,13 +90,14 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
                 try {
                     records = decode(name, bytes);
                 } catch (IllegalArgumentException e) {
-                    spec.commandLine().getErr().println("error: " + name + ": " + e.getMessage());
+                    CliOutput.error(spec.commandLine().getErr(), name + ": " + e.getMessage());
                     badInputs++;
                     continue;
                 }
                 submissions.add(runtime.pipeline().submit(records));
             }
             runtime.pipeline().drain(Duration.ofDays(1));
+            progress.close();
             int events = 0, errors = 0, skipped = 0, deduped = 0, undelivered = 0;
             for (Submission s : submissions) {
                 events += s.events();
@@ -112,17 +121,29 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
             long tooLarge = Math.round(m.count("auditbridge.events.dead_lettered", "reason", "event_too_large"));
             boolean notDelivered = undelivered > 0 || refused + gaveUp + tooLarge > 0;
             boolean badRecords = errors > 0 || badInputs > 0;
-            spec.commandLine().getErr().printf(
+            var fields = new java.util.LinkedHashMap<String, Object>();
+            fields.put("source", source());
+            fields.put("events", events);
+            fields.put("recordErrors", errors);
+            fields.put("skipped", skipped);
+            fields.put("deduplicated", deduped);
+            fields.put("delivered", delivered);
+            fields.put("refused", refused);
+            fields.put("gaveUp", gaveUp);
+            fields.put("tooLarge", tooLarge);
+            fields.put("inputsNotDelivered", undelivered);
+            fields.put("undecodableInputs", badInputs);
+            String text = String.format(
                     "%s: %d events, %d record errors, %d skipped, %d deduplicated; %d delivered, %d refused by the sink, "
                             + "%d given up after retrying, %d too large (those three dead-lettered), %d inputs not fully "
-                            + "delivered, %d undecodable inputs%n",
+                            + "delivered, %d undecodable inputs",
                     source(), events, errors, skipped, deduped, delivered, refused, gaveUp, tooLarge, undelivered, badInputs);
+            CliOutput.summary(spec.commandLine().getErr(), text + Summaries.alerts(sink, m, fields), fields);
             if (notDelivered) {
-                spec.commandLine().getErr().println("error: not every event reached the sink (exit 1)");
+                CliOutput.error(spec.commandLine().getErr(), "not every event reached the sink (exit 1)");
             } else if (badRecords && strict) {
-                spec.commandLine().getErr().println("error: bad input records and --strict (exit 1)");
+                CliOutput.error(spec.commandLine().getErr(), "bad input records and --strict (exit 1)");
             }
-            spec.commandLine().getErr().flush();
             return notDelivered || (badRecords && strict) ? BridgeCli.EXIT_DELIVERY : 0;
         }
     }

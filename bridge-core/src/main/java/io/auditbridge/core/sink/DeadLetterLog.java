@@ -3,52 +3,53 @@ package io.auditbridge.core.sink;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.EventJson;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Dead letters as log lines, for runtimes whose file system does not outlive the instance (Lambda, Cloud
- * Functions) and for Deployments whose log pipeline keeps stderr: each dead letter is one JSON object, the
- * same shape as a {@link DeadLetterFile} line ({@code time}, {@code reason}, and the {@code event} or the
- * {@code record}), logged at WARN by the logger {@code auditbridge.deadletter} so it can be routed and kept.
+ * Dead letters as structured log lines ({@code --dead-letter-log}): each one is a single JSON line on stderr, with
+ * {@code time}, {@code severity}/{@code level}, {@code logger} ({@code auditbridge.deadletter}), {@code message},
+ * {@code reason} and the whole {@code event} (or the failed {@code record} with its payload). A pod's emptyDir and
+ * a function's /tmp die with them; the cluster's or the cloud's log pipeline keeps stderr. Written whatever
+ * {@code --log-format} says, so a log query can always parse it.
  */
 public final class DeadLetterLog implements DeadLetters {
-    /** The logger every dead-letter line goes to. */
     public static final String LOGGER = "auditbridge.deadletter";
-    private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
+    private final PrintStream out;
     private final Clock clock;
 
-    public DeadLetterLog(Clock clock) {
+    public DeadLetterLog(PrintStream out, Clock clock) {
+        this.out = out;
         this.clock = clock;
+    }
+
+    /** Lines on the process's stderr. */
+    public static DeadLetterLog stderr() {
+        return new DeadLetterLog(System.err, Clock.systemUTC());
     }
 
     @Override
     public void event(Event event, String reason) throws IOException {
-        StringWriter line = new StringWriter(event.size() + 128);
+        ByteArrayOutputStream line = new ByteArrayOutputStream(event.size() + 256);
         try (JsonGenerator g = EventJson.MAPPER.createGenerator(line)) {
-            g.writeStartObject();
-            g.writeStringField("time", clock.instant().toString());
-            g.writeStringField("reason", reason);
+            header(g, reason);
             g.writeStringField("auditID", event.auditId());
             g.writeFieldName("event");
             g.writeRawValue(new String(event.toJsonBytes(), StandardCharsets.UTF_8));
             g.writeEndObject();
         }
-        log.warn("{}", line);
+        write(line);
     }
 
     @Override
     public void record(String source, String recordId, String reason, String payload) throws IOException {
-        StringWriter line = new StringWriter(256 + (payload == null ? 0 : payload.length()));
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256 + (payload == null ? 0 : payload.length()));
         try (JsonGenerator g = EventJson.MAPPER.createGenerator(line)) {
-            g.writeStartObject();
-            g.writeStringField("time", clock.instant().toString());
-            g.writeStringField("reason", reason);
+            header(g, reason);
             g.writeObjectFieldStart("record");
             g.writeStringField("source", source);
             g.writeStringField("id", recordId);
@@ -56,6 +57,29 @@ public final class DeadLetterLog implements DeadLetters {
             g.writeEndObject();
             g.writeEndObject();
         }
-        log.warn("{}", line);
+        write(line);
+    }
+
+    private void header(JsonGenerator g, String reason) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("time", clock.instant().toString());
+        g.writeStringField("level", "WARN");
+        g.writeStringField("severity", "WARNING");
+        g.writeStringField("logger", LOGGER);
+        g.writeStringField("message", "dead letter: " + reason);
+        g.writeStringField("reason", reason);
+    }
+
+    private void write(ByteArrayOutputStream line) throws IOException {
+        line.write('\n');
+        byte[] bytes = line.toByteArray();
+        synchronized (out) {
+            // One write call per line, so it is not interleaved with other output on the same stream.
+            out.write(bytes, 0, bytes.length);
+            out.flush();
+            if (out.checkError()) {
+                throw new IOException("writing the dead letter to the log stream failed");
+            }
+        }
     }
 }

@@ -1,33 +1,44 @@
 package io.auditbridge.detector.cli;
 
-import io.auditbridge.core.cli.HelpGroup;
-import io.auditbridge.core.Event;
 import io.auditbridge.core.EventReader;
+import io.auditbridge.core.cli.HelpGroup;
+import io.auditbridge.core.cli.CliOutput;
 import io.auditbridge.core.cli.LogOptions;
+import io.auditbridge.core.cli.Progress;
+import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.Alert;
+import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.engine.GapReporter;
-import io.auditbridge.detector.output.AlertOutput;
+import io.auditbridge.detector.runtime.DetectorRuntime;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code evaluate [--rules FILE]... [FILE...]}: audit Events in any accepted shape → one alert per line. */
+/**
+ * {@code evaluate [FILE...]}: audit Events in any accepted shape → alerts. Streams: each event is read,
+ * evaluated and its alerts written before the next is read, so memory does not grow with the input.
+ */
 @HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate audit Events (Event, EventList, JSON array or NDJSON; stdin when no file) and print one alert per line.")
+        description = "Evaluate audit Events (Event, EventList, JSON array or NDJSON; stdin when no file), streaming, and write the alerts (one JSON per line on stdout by default).")
 public final class EvaluateCommand implements Callable<Integer> {
-    private static final int CHUNK = 1000;
-
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Input files; stdin when none or '-'.")
     List<String> files = new ArrayList<>();
 
@@ -37,49 +48,87 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     LogOptions logOptions;
 
+    @Mixin
+    ProgressOptions progressOptions;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** An output that failed for good (on-failure=block): evaluation stops. */
+    private static final class OutputFailed extends RuntimeException {
+        OutputFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Standard input, not closed when one input is done (the caller owns it). */
+    private static InputStream stdin() {
+        return new java.io.FilterInputStream(System.in) {
+            @Override
+            public void close() {}
+        };
+    }
 
     @Override
     public Integer call() throws Exception {
         PipelineMetrics metrics = PipelineMetrics.inMemory("evaluate");
-        Detector detector = options.detector(metrics);
         PrintWriter err = spec.commandLine().getErr();
-        long events = 0, alerts = 0, bad = 0, unreadable = 0;
-        try (AlertOutput output = options.output()) {
-            for (String name : files.isEmpty() ? List.of("-") : files) {
-                byte[] bytes;
-                try {
-                    bytes = name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
-                } catch (IOException e) {
-                    err.println("error: cannot read " + name + ": " + e.getClass().getSimpleName());
+        long[] counts = new long[3]; // events, alerts, skipped
+        long unreadable = 0;
+        boolean outputFailed = false;
+        AtomicLong evaluated = new AtomicLong();
+        AtomicReference<String> at = new AtomicReference<>();
+        List<String> inputs = files.isEmpty() ? List.of("-") : files;
+        int index = 0;
+        try (DetectorRuntime runtime = options.runtime(metrics, false);
+                Progress progress = Progress.start(progressOptions, err, "evaluate", evaluated::get, at::get)) {
+            BatchEvaluator evaluator = runtime.evaluator();
+            Detector detector = runtime.detector();
+            for (String name : inputs) {
+                at.set((name.equals("-") ? "stdin" : name) + " (input " + ++index + "/" + inputs.size() + ")");
+                try (InputStream in = name.equals("-") ? stdin() : new BufferedInputStream(Files.newInputStream(Path.of(name)), 64 * 1024)) {
+                    EventReader.read(in, item -> {
+                        if (!item.isEvent()) {
+                            err.println("skipped " + name + (item.index() >= 0 ? " element " + item.index() : "")
+                                    + (item.auditId() != null ? " (auditID " + item.auditId() + ")" : "") + ": " + item.error());
+                            counts[2]++;
+                            return;
+                        }
+                        List<Alert> alerts = detector.evaluate(item.event());
+                        evaluated.lazySet(++counts[0]);
+                        if (!alerts.isEmpty()) {
+                            try {
+                                evaluator.publish(alerts);
+                            } catch (IOException e) {
+                                throw new OutputFailed(e);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new OutputFailed(new IOException("interrupted"));
+                            }
+                            counts[1] += alerts.size();
+                        }
+                    });
+                } catch (OutputFailed e) {
+                    CliOutput.error(err, "alert output failed, evaluation stopped: " + e.getMessage());
+                    outputFailed = true;
+                    break;
+                } catch (IOException | UncheckedIOException e) {
+                    CliOutput.error(err, "cannot read " + name + ": " + e.getClass().getSimpleName());
                     unreadable++;
-                    continue;
                 }
-                List<Alert> pending = new ArrayList<>();
-                for (EventReader.Item item : EventReader.readAll(bytes)) {
-                    if (!item.isEvent()) {
-                        err.println("skipped " + name + (item.index() >= 0 ? " element " + item.index() : "")
-                                + (item.auditId() != null ? " (auditID " + item.auditId() + ")" : "") + ": " + item.error());
-                        bad++;
-                        continue;
-                    }
-                    Event e = item.event();
-                    detector.evaluate(e, pending::add);
-                    events++;
-                    if (pending.size() >= CHUNK) {
-                        alerts += pending.size();
-                        output.publish(pending);
-                        pending.clear();
-                    }
-                }
-                alerts += pending.size();
-                output.publish(pending);
             }
         }
-        err.printf("evaluate: %d events, %d alerts, %d skipped (not Events), %.0f rule evaluations skipped for declared gaps, %d unreadable inputs%n",
-                events, alerts, bad, metrics.count(GapReporter.METRIC), unreadable);
-        err.flush();
-        return unreadable > 0 ? 1 : 0;
+        long gaps = Math.round(metrics.count(GapReporter.METRIC));
+        long dropped = Math.round(metrics.count("auditbridge.detector.alerts.dropped"));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("events", counts[0]);
+        fields.put("alerts", counts[1]);
+        fields.put("skipped", counts[2]);
+        fields.put("gapSkippedEvaluations", gaps);
+        fields.put("alertsDropped", dropped);
+        fields.put("unreadableInputs", unreadable);
+        CliOutput.summary(err, String.format("evaluate: %d events, %d alerts, %d skipped (not Events), %d rule evaluations skipped for declared gaps, %d alerts dropped by outputs, %d unreadable inputs",
+                counts[0], counts[1], counts[2], gaps, dropped, unreadable), fields);
+        return outputFailed || unreadable > 0 ? 1 : 0;
     }
 }

@@ -11,6 +11,7 @@ import io.auditbridge.core.http.ResponseObserver;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.engine.BatchEvaluator;
+import io.auditbridge.detector.runtime.DetectorRuntime;
 import io.auditbridge.detector.webhook.K8sAuditWebhook;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -63,7 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
     LogOptions logOptions;
 
     /** A started webhook: its port, and close() to stop it. */
-    public record Running(HttpReceiver receiver, OpsServer ops, BatchEvaluator evaluator) implements ProcessLifecycle.Receiver {
+    public record Running(HttpReceiver receiver, OpsServer ops, DetectorRuntime runtime) implements ProcessLifecycle.Receiver {
         public int port() {
             return receiver.port();
         }
@@ -76,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
 
         @Override
         public void close() throws Exception {
-            try (evaluator; OpsServer o = ops; HttpReceiver r = receiver) {
+            try (runtime; OpsServer o = ops; HttpReceiver r = receiver) {
                 log.info("stopping");
             }
         }
@@ -91,9 +92,9 @@ public final class ServeCommand implements Callable<Integer> {
     public Running start() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         PipelineMetrics metrics = new PipelineMetrics(registry, "detector");
-        var detector = options.detector(metrics);
         HttpReceiverConfig config = config();
-        BatchEvaluator evaluator = new BatchEvaluator(detector, options.output(), metrics);
+        DetectorRuntime runtime = options.runtime(metrics, true);
+        BatchEvaluator evaluator = runtime.evaluator();
         HttpReceiver receiver = null;
         try {
             receiver = HttpReceiver.start(config, new K8sAuditWebhook(evaluator, metrics), new ResponseObserver() {
@@ -112,13 +113,13 @@ public final class ServeCommand implements Callable<Integer> {
             HttpReceiver serving = receiver;
             OpsServer opsServer = ops.port < 0 ? null : OpsServer.start(ops.host, ops.port, registry, serving::isAlive, serving::isAlive);
             log.info("k8s_audit webhook on {}://{}:{}/k8s_audit with {} rules; alerts → {}", config.tls() == null ? "http" : "https",
-                    host, receiver.port(), detector.rules().enabledRules().size(), evaluator.describeOutput());
-            return new Running(receiver, opsServer, evaluator);
+                    host, receiver.port(), runtime.detector().selectedRules().size(), evaluator.describeOutput());
+            return new Running(receiver, opsServer, runtime);
         } catch (Exception e) {
             if (receiver != null) {
                 receiver.close();
             }
-            evaluator.close();
+            runtime.close();
             throw e;
         }
     }

@@ -3,17 +3,33 @@ package io.auditbridge.detector.engine;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.detector.output.AlertOutput;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
-/** Evaluates a batch, hands its alerts to the output, and counts events and alerts: what the sink and the webhook share. */
+/**
+ * Evaluates a batch, hands its alerts to the output, and counts events and alerts: what the sink, the webhook
+ * and {@code evaluate} share. Alerts are counted as {@code auditbridge_detector_alerts_total{priority}} and under
+ * Falco's own name, {@code falcosecurity_falco_rules_matches_total{rule_name,priority,source,tags}}.
+ */
 public final class BatchEvaluator implements AutoCloseable {
-    private final Detector detector;
+    /** Falco's rule counter; Prometheus shows it as {@code falcosecurity_falco_rules_matches_total}. */
+    public static final String FALCO_MATCHES = "falcosecurity.falco.rules.matches";
+
+    private final Supplier<Detector> detector;
     private final AlertOutput output;
     private final PipelineMetrics metrics;
+    private final ConcurrentHashMap<String, Counter> matches = new ConcurrentHashMap<>();
 
     public BatchEvaluator(Detector detector, AlertOutput output, PipelineMetrics metrics) {
+        this(() -> detector, output, metrics);
+    }
+
+    public BatchEvaluator(Supplier<Detector> detector, AlertOutput output, PipelineMetrics metrics) {
         this.detector = detector;
         this.output = output;
         this.metrics = metrics;
@@ -24,24 +40,43 @@ public final class BatchEvaluator implements AutoCloseable {
      * @throws IOException when the output failed (nothing is counted then; the caller has the batch retried)
      */
     public int evaluate(List<Event> events) throws IOException, InterruptedException {
+        Detector d = detector.get();
         List<Alert> alerts = new ArrayList<>();
         for (Event e : events) {
-            detector.evaluate(e, alerts::add);
+            d.evaluate(e, alerts::add);
         }
+        publish(alerts);
+        metrics.counter("auditbridge.detector.events", "Events evaluated by the detector").increment(events.size());
+        return alerts.size();
+    }
+
+    /** Publishes and counts alerts raised elsewhere (a streaming reader, a correlation engine). */
+    public void publish(List<Alert> alerts) throws IOException, InterruptedException {
         try {
             output.publish(alerts);
         } catch (RuntimeException e) {
             throw new IOException(e.getMessage(), e);
         }
-        metrics.counter("auditbridge.detector.events", "Events evaluated by the detector").increment(events.size());
         for (Alert a : alerts) {
             metrics.counter("auditbridge.detector.alerts", "Alerts raised, by priority", "priority", a.priority()).increment();
+            falcoCounter(a).increment();
         }
-        return alerts.size();
+    }
+
+    private Counter falcoCounter(Alert a) {
+        return matches.computeIfAbsent(a.rule() + '\u0000' + a.priority() + '\u0000' + a.tags(), k -> {
+            // As Falco: the priority as its number (0 emergency … 7 debug), the tags sorted and joined by ", ".
+            String priority = Integer.toString(io.auditbridge.detector.rules.Priority.parse(a.priority()).ordinal());
+            return Counter.builder(FALCO_MATCHES)
+                    .description("https://falco.org/docs/metrics/")
+                    .tags("rule_name", a.rule(), "priority", priority, "source", Alert.SOURCE,
+                            "tags", String.join(", ", new TreeSet<>(a.tags())))
+                    .register(metrics.registry());
+        });
     }
 
     public Detector detector() {
-        return detector;
+        return detector.get();
     }
 
     /** Where alerts go, for logs. */

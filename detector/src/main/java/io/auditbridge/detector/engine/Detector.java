@@ -17,8 +17,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Evaluates every enabled rule against each event, independently (one event can fire several rules), and
- * reports rules that could not be decided because the event declared a field they read missing.
+ * Evaluates the selected rules against each event in load order: with {@link RuleMatching#FIRST} the first
+ * rule that matches raises the only alert, with {@link RuleMatching#ALL} every matching rule raises one.
+ * Reports rules that could not be decided because the event declared a field they read missing.
  * Thread-safe: each call uses its own per-event state.
  */
 public final class Detector {
@@ -31,27 +32,100 @@ public final class Detector {
         void notEvaluated(CompiledRule rule, Event event, Set<String> missing);
     }
 
+    /** A selected rule with what {@code append_output} adds to its alerts. */
+    private record Running(CompiledRule rule, OutputTemplate extraOutput, List<ExtraField> extraFields) {}
+
+    /** An {@code extra_fields} entry: a field's value, or a rendered template. */
+    private record ExtraField(String name, FieldTable.Slot field, OutputTemplate template) {}
+
     private final RuleSet rules;
-    private final CompiledRule[] enabled;
+    private final EngineOptions options;
+    private final Running[] running;
+    private final List<CompiledRule> selected;
     private final FieldTable fields;
     private final FieldTable.Slot auditId;
     private final FieldTable.Slot stage;
-    private final String hostname;
+    private final FieldTable.Slot cluster;
     private final GapListener gaps;
 
+    /**
+     * Every enabled rule, each raising its own alert ({@code rule_matching: all}): what rule-semantics tests and
+     * benchmarks want. The commands and the embedded sink build {@link EngineOptions} instead, default {@code first}.
+     */
     public Detector(RuleSet rules, String hostname, GapListener gaps) {
+        this(rules, new EngineOptions(RuleMatching.ALL, RuleSelection.ALL, java.util.List.of(), hostname), gaps);
+    }
+
+    /** @throws IllegalArgumentException when an {@code append_output} entry names an unknown field */
+    public Detector(RuleSet rules, EngineOptions options, GapListener gaps) {
         this.rules = rules;
-        this.enabled = rules.enabledRules().toArray(CompiledRule[]::new);
+        this.options = options;
         this.fields = rules.fields();
-        // Resolved before any event: the table is only read afterwards, so sharing it across threads is safe.
+        // Every slot is resolved here, before any event: the table is only read afterwards, so sharing it across
+        // threads is safe.
         this.auditId = fields.slot("ka.auditid");
         this.stage = fields.slot("ka.stage");
-        this.hostname = hostname;
+        this.cluster = fields.slot("ka.cluster.name");
+        List<Running> list = new ArrayList<>();
+        for (CompiledRule r : rules.rules()) {
+            if (options.selection().selects(r)) {
+                list.add(running(r, options.appendOutput()));
+            }
+        }
+        this.running = list.toArray(Running[]::new);
+        this.selected = list.stream().map(Running::rule).toList();
         this.gaps = gaps;
+    }
+
+    private Running running(CompiledRule r, List<AppendOutput> appends) {
+        StringBuilder extra = new StringBuilder();
+        List<ExtraField> extraFields = new ArrayList<>();
+        for (AppendOutput a : appends) {
+            if (!a.matches(r)) {
+                continue;
+            }
+            if (a.extraOutput() != null && !a.extraOutput().isBlank()) {
+                extra.append(extra.isEmpty() ? "" : " ").append(a.extraOutput().strip());
+            }
+            for (Object f : a.extraFields()) {
+                if (f instanceof String name) {
+                    extraFields.add(new ExtraField(name, slot(name), null));
+                } else {
+                    Map.Entry<?, ?> e = ((Map<?, ?>) f).entrySet().iterator().next();
+                    extraFields.add(new ExtraField(String.valueOf(e.getKey()), null, compile(String.valueOf(e.getValue()))));
+                }
+            }
+        }
+        return new Running(r, extra.isEmpty() ? null : compile(extra.toString()), List.copyOf(extraFields));
+    }
+
+    private FieldTable.Slot slot(String name) {
+        try {
+            return fields.slot(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("append_output: extra_fields: " + e.getMessage(), e);
+        }
+    }
+
+    private OutputTemplate compile(String format) {
+        try {
+            return OutputTemplate.compile(format, fields);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("append_output: " + e.getMessage(), e);
+        }
     }
 
     public RuleSet rules() {
         return rules;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** The rules that run, in load order: enabled by their files and chosen by the selection. */
+    public List<CompiledRule> selectedRules() {
+        return selected;
     }
 
     public List<Alert> evaluate(Event event) {
@@ -64,12 +138,16 @@ public final class Detector {
         long nanos = EventTimes.parseNanos(event.stageTimestamp());
         Set<String> missing = event.missingFields();
         EvalContext c = fields.newContext().reset(event.json(), nanos, missing);
-        for (CompiledRule rule : enabled) {
-            int v = rule.condition().eval(c);
+        boolean first = options.matching() == RuleMatching.FIRST;
+        for (Running r : running) {
+            int v = r.rule().condition().eval(c);
             if (v == Condition.TRUE) {
-                alerts.accept(alert(rule, c, nanos));
+                alerts.accept(alert(r, c, nanos));
+                if (first) {
+                    return;
+                }
             } else if (v == Condition.UNKNOWN) {
-                gaps.notEvaluated(rule, event, missingRead(rule, missing));
+                gaps.notEvaluated(r.rule(), event, missingRead(r.rule(), missing));
             }
         }
     }
@@ -86,18 +164,34 @@ public final class Detector {
         return out;
     }
 
-    private Alert alert(CompiledRule rule, EvalContext c, long nanos) {
+    private Alert alert(Running r, EvalContext c, long nanos) {
+        CompiledRule rule = r.rule();
         Map<String, Object> outputFields = new LinkedHashMap<>();
         outputFields.put("evt.time", nanos);
         for (FieldTable.Slot s : rule.output().fields()) {
             outputFields.put(s.field().name(), OutputTemplate.text(s, c.value(s.index(), s.field())));
         }
         for (FieldTable.Slot s : List.of(auditId, stage)) {
-            FieldValue v = c.value(s.index(), s.field());
-            outputFields.putIfAbsent(s.field().name(), v.first());
+            outputFields.putIfAbsent(s.field().name(), c.value(s.index(), s.field()).first());
         }
-        String output = EventTimes.clock(nanos) + ": " + rule.priority().label() + " " + rule.output().render(c);
+        // Which cluster: every bridge puts it in the event, and routing alerts by cluster needs it in every alert.
+        FieldValue clusterName = c.value(cluster.index(), cluster.field());
+        if (clusterName.present()) {
+            outputFields.putIfAbsent(cluster.field().name(), clusterName.first());
+        }
+        String text = rule.output().render(c);
+        if (r.extraOutput() != null) {
+            text = text + " " + r.extraOutput().render(c);
+            for (FieldTable.Slot s : r.extraOutput().fields()) {
+                outputFields.putIfAbsent(s.field().name(), OutputTemplate.text(s, c.value(s.index(), s.field())));
+            }
+        }
+        for (ExtraField f : r.extraFields()) {
+            outputFields.put(f.name(), f.field() != null ? OutputTemplate.text(f.field(), c.value(f.field().index(), f.field().field()))
+                    : f.template().render(c));
+        }
+        String output = EventTimes.clock(nanos) + ": " + rule.priority().label() + " " + text;
         return new Alert(EventTimes.iso(nanos), rule.name(), rule.priority().label(), output, outputFields,
-                rule.tags(), hostname);
+                rule.tags(), options.hostname());
     }
 }

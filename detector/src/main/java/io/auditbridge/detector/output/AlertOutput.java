@@ -15,7 +15,7 @@ public interface AlertOutput extends AutoCloseable {
     default void close() throws IOException {}
 
     /**
-     * Parses {@code stdout}, {@code file:PATH} or an {@code http(s)://} URL (Falcosidekick or any endpoint
+     * Parses {@code stdout}, {@code file:PATH}, {@code program:COMMAND} (Falco's program_output) or an {@code http(s)://} URL (Falcosidekick or any endpoint
      * taking Falco's JSON output, one alert per POST).
      *
      * @throws IllegalArgumentException naming the problem
@@ -28,9 +28,12 @@ public interface AlertOutput extends AutoCloseable {
         if (s.startsWith("file:")) {
             return FileAlertOutput.open(java.nio.file.Path.of(s.substring("file:".length())));
         }
+        if (s.startsWith("program:")) {
+            return new ProgramAlertOutput(s.substring("program:".length()), false);
+        }
         if (s.startsWith("http://") || s.startsWith("https://")) {
             return new HttpAlertOutput(java.net.URI.create(s), java.time.Duration.ofSeconds(10));
         }
-        throw new IllegalArgumentException("alerts must be stdout, file:PATH or an http(s):// URL");
+        throw new IllegalArgumentException("an alert output is stdout, file:PATH, program:COMMAND or an http(s):// URL");
     }
 }

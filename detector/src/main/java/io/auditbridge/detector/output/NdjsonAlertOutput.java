@@ -27,6 +27,10 @@ public class NdjsonAlertOutput implements AlertOutput {
         }
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
+        // A PrintStream (stdout) swallows write errors; a closed pipe must still fail the publish.
+        if (out instanceof java.io.PrintStream ps && ps.checkError()) {
+            throw new IOException(description + ": write failed");
+        }
     }
 
     @Override

@@ -4,19 +4,27 @@ import io.auditbridge.core.DeliveryResult;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.Sink;
 import io.auditbridge.detector.engine.BatchEvaluator;
+import io.auditbridge.detector.runtime.DetectorRuntime;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * Evaluates each batch in-process and hands the alerts to the alert output. A batch counts as delivered once
- * its alerts are out; if the output fails the batch is retried (alerts may then repeat: at-least-once, like
- * every other sink).
+ * Evaluates each batch in-process and hands the alerts to the alert outputs. A batch counts as delivered once
+ * its alerts are out; if an output with on-failure=block fails the batch is retried (alerts may then repeat:
+ * at-least-once, like every other sink) and no position moves past it.
  */
 public final class EmbeddedSink implements Sink {
     private final BatchEvaluator evaluator;
+    private final AutoCloseable owned;
 
     public EmbeddedSink(BatchEvaluator evaluator) {
         this.evaluator = evaluator;
+        this.owned = evaluator;
+    }
+
+    public EmbeddedSink(DetectorRuntime runtime) {
+        this.evaluator = runtime.evaluator();
+        this.owned = runtime;
     }
 
     @Override
@@ -29,13 +37,25 @@ public final class EmbeddedSink implements Sink {
         }
     }
 
+    /** The evaluator, for whoever wants to publish further alerts through the same outputs and metrics. */
+    public BatchEvaluator evaluator() {
+        return evaluator;
+    }
+
     @Override
     public String describe() {
-        return "embedded detector (" + evaluator.detector().rules().enabledRules().size() + " rules) → " + evaluator.describeOutput();
+        return "embedded detector (" + evaluator.detector().selectedRules().size() + " rules, rule_matching "
+                + evaluator.detector().options().matching().name().toLowerCase(java.util.Locale.ROOT) + ") → " + evaluator.describeOutput();
     }
 
     @Override
     public void close() throws IOException {
-        evaluator.close();
+        try {
+            owned.close();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 }

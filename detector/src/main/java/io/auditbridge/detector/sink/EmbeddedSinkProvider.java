@@ -3,28 +3,36 @@ package io.auditbridge.detector.sink;
 import io.auditbridge.core.Sink;
 import io.auditbridge.core.SinkProvider;
 import io.auditbridge.core.ops.PipelineMetrics;
-import io.auditbridge.detector.engine.BatchEvaluator;
-import io.auditbridge.detector.engine.Detector;
-import io.auditbridge.detector.engine.GapReporter;
-import io.auditbridge.detector.output.AlertOutput;
-import io.auditbridge.detector.rules.RulesFiles;
-import io.auditbridge.detector.rules.RulesException;
+import io.auditbridge.detector.config.DetectorSettings;
+import io.auditbridge.detector.config.FalcoYaml;
+import io.auditbridge.detector.config.OutputSpec;
+import io.auditbridge.detector.engine.RuleMatching;
+import io.auditbridge.detector.output.FailurePolicy;
+import io.auditbridge.detector.rules.Priority;
+import io.auditbridge.detector.runtime.DetectorRuntime;
 import java.io.File;
-import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * {@code --sink embedded} for every bridge. Options ({@code --sink-option key=value}):
- * {@code rules=FILE[:FILE…]} (path-separator list, loaded in order; default the bundled rules),
- * {@code alerts=stdout|file:PATH|http(s)://URL} (default stdout), {@code hostname=NAME},
- * {@code log-gaps=true|false} (log each rule not evaluated for a declared gap).
+ * {@code --sink embedded} for every bridge. Options ({@code --sink-option key=value}), each the same as the
+ * detector's flag of that name:
+ * {@code config=FILE} (falco.yaml-style, read first), {@code rules=ENTRY[:ENTRY…]} (path-separator list of
+ * {@code bundled}, files and directories, in order; default bundled), {@code rule-matching=first|all} (default first),
+ * {@code disable-rule=S[;S…]}, {@code disable-tag=T[;T…]}, {@code enable-tag=T[;T…]}, {@code min-priority=P},
+ * {@code alerts=OUT[;OUT…]} (stdout, file:PATH, program:CMD, http(s)://URL; default stdout),
+ * {@code alerts-on-failure=block|drop}, {@code alerts-retries=N}, {@code hostname=NAME},
+ * {@code watch-rules=true|false} (default true), {@code log-gaps=true|false}.
  */
 public final class EmbeddedSinkProvider implements SinkProvider {
-    private static final Set<String> KEYS = Set.of("rules", "alerts", "hostname", "log-gaps");
+    private static final Set<String> KEYS = new TreeSet<>(Set.of("config", "rules", "rule-matching", "disable-rule", "disable-tag",
+            "enable-tag", "min-priority", "alerts", "alerts-on-failure", "alerts-retries", "hostname", "watch-rules", "log-gaps"));
 
     @Override
     public String name() {
@@ -38,40 +46,86 @@ public final class EmbeddedSinkProvider implements SinkProvider {
                 throw new IllegalArgumentException("unknown option '" + k + "' for the embedded sink (known: " + KEYS + ")");
             }
         }
-        List<Path> files = new ArrayList<>();
-        String rules = options.get("rules");
-        if (rules != null && !rules.isBlank()) {
-            for (String f : rules.split(File.pathSeparator)) {
-                files.add(Path.of(f.trim()));
-            }
-        }
-        boolean logGaps = Boolean.parseBoolean(options.getOrDefault("log-gaps", "false"));
-        Detector detector;
+        DetectorSettings s = settings(options);
         try {
-            detector = new Detector(RulesFiles.load(files), options.getOrDefault("hostname", localHostname()),
-                    new GapReporter(metrics, logGaps));
-        } catch (RulesException e) {
-            throw new IllegalArgumentException("rules: " + e.getMessage());
+            return new EmbeddedSink(DetectorRuntime.start(s, metrics));
+        } catch (DetectorRuntime.SettingException e) {
+            String key = switch (e.setting()) {
+                case "rules" -> "rules";
+                case "alerts" -> "alerts";
+                default -> "enable-tag";
+            };
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
         }
-        AlertOutput output;
-        try {
-            output = AlertOutput.parse(options.get("alerts"));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("alerts: " + e.getMessage());
-        }
-        return new EmbeddedSink(new BatchEvaluator(detector, output, metrics));
     }
 
-    /** The host name Falco would print; the HOSTNAME variable first (set in containers), then the resolver. */
-    public static String localHostname() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
+    static DetectorSettings settings(Map<String, String> o) {
+        DetectorSettings s = new DetectorSettings();
+        s.watchRules = true;
+        if (o.containsKey("config")) {
+            FalcoYaml.apply(Path.of(o.get("config")), s);
+        }
+        if (o.containsKey("rules") && !o.get("rules").isBlank()) {
+            s.rules = Arrays.stream(o.get("rules").split(File.pathSeparator)).map(String::strip).toList();
         }
         try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
+            if (o.containsKey("rule-matching")) {
+                s.matching = RuleMatching.parse(o.get("rule-matching"));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rule-matching: " + e.getMessage());
         }
+        try {
+            if (o.containsKey("min-priority")) {
+                s.minPriority = Priority.parse(o.get("min-priority"));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("min-priority: " + e.getMessage());
+        }
+        s.disabledNames.addAll(list(o.get("disable-rule")));
+        s.disabledTags.addAll(list(o.get("disable-tag")));
+        s.enabledTags.addAll(list(o.get("enable-tag")));
+        FailurePolicy policy;
+        try {
+            policy = FailurePolicy.parse(o.getOrDefault("alerts-on-failure", "block"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("alerts-on-failure: " + e.getMessage());
+        }
+        int retries;
+        try {
+            retries = Integer.parseInt(o.getOrDefault("alerts-retries", Integer.toString(OutputSpec.DEFAULT_RETRIES)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("alerts-retries: not a number");
+        }
+        if (o.containsKey("alerts")) {
+            s.outputs(list(o.get("alerts")), policy, retries);
+        } else if (o.containsKey("alerts-on-failure") || o.containsKey("alerts-retries")) {
+            List<OutputSpec> specs = new ArrayList<>();
+            for (OutputSpec spec : s.outputSpecs()) {
+                specs.add(new OutputSpec(spec.target(), policy, retries, spec.keepAlive()));
+            }
+            s.outputs = specs;
+        }
+        if (o.containsKey("hostname")) {
+            s.hostname = o.get("hostname");
+        }
+        s.logGaps = s.logGaps || Boolean.parseBoolean(o.getOrDefault("log-gaps", "false"));
+        if (o.containsKey("watch-rules")) {
+            s.watchRules = Boolean.parseBoolean(o.get("watch-rules"));
+        }
+        s.watchInterval = Duration.ofSeconds(2);
+        return s;
+    }
+
+    private static List<String> list(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(";")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /** The host name Falco would print. @see DetectorSettings#localHostname() */
+    public static String localHostname() {
+        return DetectorSettings.localHostname();
     }
 }

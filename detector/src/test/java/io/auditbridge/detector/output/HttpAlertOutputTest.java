@@ -32,7 +32,7 @@ class HttpAlertOutputTest {
         sidekick.start();
         Detector d = new Detector(RulesFiles.load(List.of()), "det-1", Detector.GapListener.NONE);
         alerts = d.evaluate(TestEvents.event("{\"auditID\": \"s-9\", \"user\": {\"username\": \"eve@example.com\"}, \"objectRef\": {\"resource\": \"secrets\", \"name\": \"db\"}}"));
-        assertThat(alerts).extracting(Alert::rule).containsExactly("Disallowed K8s User", "K8s Secret Get Successfully");
+        assertThat(alerts).extracting(Alert::rule).containsExactly("K8s Secret Get Successfully", "Disallowed K8s User");
     }
 
     @AfterEach
@@ -52,7 +52,7 @@ class HttpAlertOutputTest {
         }
         sidekick.verify(2, postRequestedFor(urlEqualTo("/")).withHeader("Content-Type", equalTo("application/json")));
         sidekick.verify(postRequestedFor(urlEqualTo("/"))
-                .withRequestBody(equalToJson(alerts.get(1).toJsonLine()))
+                .withRequestBody(equalToJson(alerts.get(0).toJsonLine()))
                 .withRequestBody(matchingJsonPath("$.rule", equalTo("K8s Secret Get Successfully")))
                 .withRequestBody(matchingJsonPath("$.priority", equalTo("Error")))
                 .withRequestBody(matchingJsonPath("$.source", equalTo("k8s_audit")))

@@ -61,6 +61,7 @@ class EmbeddedSinkTest {
         assertThat(alert.get("hostname").asText()).isEqualTo("bridge-1");
         assertThat(alert.get("output_fields").get("ka.auditid").asText()).isEqualTo("exec-1");
         assertThat(err.toString()).contains("2 events");
+        assertThat(err.toString()).as("the summary counts the embedded detector's alerts").contains(", 1 alerts");
     }
 
     @Test
