@@ -287,7 +287,38 @@ class HelmChartTest {
         for (String source : HelmChart.SOURCES) {
             assertThat(readme).as("README installs " + source + " with its example").contains("-f deploy/helm/examples/" + source + ".yaml");
         }
-        assertThat(readme).contains("kind: ApplicationSet").contains("clusters: {}").contains("helm upgrade --install");
+        assertThat(readme).contains("helm upgrade --install").contains("--set cluster=\"$name\"");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theFleetApplicationSetInstallsThisChartOnEveryClusterWithItsNameAsCluster() {
+        String readme = HelmChart.read(HelmChart.DEPLOY.resolve("README.md"));
+        int start = readme.indexOf("```yaml\napiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet");
+        assertThat(start).as("README has the ApplicationSet").isGreaterThanOrEqualTo(0);
+        String yaml = readme.substring(start + "```yaml\n".length(), readme.indexOf("```", start + 7));
+        Map<String, Object> appSet = HelmChart.yamlMap(yaml);
+        Map<String, Object> spec = (Map<String, Object>) appSet.get("spec");
+        List<Map<String, Object>> generators = (List<Map<String, Object>>) spec.get("generators");
+        assertThat(generators).as("Argo CD's cluster generator").anySatisfy(g -> assertThat(g).containsKey("clusters"));
+        Map<String, Object> app = (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+        Map<String, Object> source = (Map<String, Object>) app.get("source");
+        Path chart = HelmChart.DEPLOY.getParent().resolve((String) source.get("path")).normalize();
+        assertThat(chart).as("source.path is the chart").isEqualTo(HelmChart.CHART.toAbsolutePath().normalize());
+        Map<String, Object> helm = (Map<String, Object>) source.get("helm");
+        for (String valueFile : (List<String>) helm.get("valueFiles")) {
+            assertThat(valueFile).contains("{{index .metadata.labels \"auditbridge/source\"}}.yaml");
+            for (String label : HelmChart.SOURCES) {
+                Path file = chart.resolve(valueFile.replace("{{index .metadata.labels \"auditbridge/source\"}}", label)).normalize();
+                assertThat(file).as(valueFile + " for a cluster labelled auditbridge/source=" + label).isEqualTo(HelmChart.example(label).toAbsolutePath().normalize());
+            }
+        }
+        List<Map<String, Object>> parameters = (List<Map<String, Object>>) helm.get("parameters");
+        assertThat(parameters).as("the cluster's Argo CD name becomes the chart's cluster value")
+                .anySatisfy(p -> assertThat(p).containsEntry("name", "cluster").containsEntry("value", "{{.name}}"));
+        assertThat(HelmChart.yamlMap(HelmChart.read(HelmChart.CHART.resolve("values.yaml")))).containsKey("cluster");
+        Map<String, Object> destination = (Map<String, Object>) app.get("destination");
+        assertThat(destination).containsEntry("server", "{{.server}}");
     }
 
     static List<HasMetadata> objects(List<Rendered> rendered) {

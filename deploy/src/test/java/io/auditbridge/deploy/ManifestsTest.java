@@ -159,7 +159,8 @@ class ManifestsTest {
         assertThat(pod.getContainers()).hasSize(1);
         String cw = what + " container " + c.getName();
         String image = source.equals("detector") ? "detector" : "bridge-" + source.replaceAll("-(poller|pubsub|firehose)$", "");
-        assertThat(c.getImage()).as(cw + " image built by deploy/images").isEqualTo("auditbridge/" + image + ":0.1.0-SNAPSHOT");
+        assertThat(c.getImage()).as(cw + " image built by deploy/images, tagged with the build's version (the chart's appVersion)")
+                .isEqualTo("auditbridge/" + image + ":" + System.getProperty("auditbridge.version", "0.1.0-SNAPSHOT"));
         assertThat(HelmChart.DEPLOY.resolve("images").resolve(image).resolve("pom.xml")).exists();
         assertThat(c.getCommand()).as("the image's entrypoint (the CLI) is kept; only args are set").isNullOrEmpty();
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(cw + " readOnlyRootFilesystem").isTrue();
@@ -416,7 +417,8 @@ class ManifestsTest {
         assertThat(rules.split(",")).as("bundled first, then the custom file (append/override)")
                 .containsExactly("/etc/auditbridge/rules/bundled/auditbridge_k8s_audit_rules.yaml", "/etc/auditbridge/rules/custom/rules.yaml");
         var bundled = named(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, "auditbridge-rules-bundled");
-        assertThat(bundled.getData().get("auditbridge_k8s_audit_rules.yaml")).as("the chart's copy is the detector's bundled file")
+        assertThat(bundled.getData().get("auditbridge_k8s_audit_rules.yaml")).as("the chart's copy is the detector's bundled file: "
+                        + "cp detector/src/main/resources/io/auditbridge/detector/auditbridge_k8s_audit_rules.yaml deploy/helm/auditbridge/files/")
                 .isEqualTo(io.auditbridge.detector.rules.RulesFiles.bundledText().stripTrailing());
         var custom = named(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, "auditbridge-rules");
         assertThat(custom.getData().get("rules.yaml")).contains("rule: Exec By Untrusted User");

@@ -53,4 +53,23 @@ class EvaluateCommandTest {
         assertThat(run("evaluate", "--rules", rules.toString(), input.toString())).isEqualTo(BridgeCli.EXIT_CONFIG);
         assertThat(err.toString().strip()).isEqualTo("error: --rules: " + rules + ":2: rule 'x': condition: unclosed list");
     }
+
+    @Test
+    void evaluatesEventsWithoutApiVersionOrKindAsFalcoDoes() throws Exception {
+        // A recorded trace line without apiVersion, and an item as kube-apiserver's webhook backend encodes it.
+        String secretRead = new String(TestEvents.event("{\"auditID\": \"na-1\", \"objectRef\": {\"resource\": \"secrets\"}}").toJsonBytes(),
+                StandardCharsets.UTF_8);
+        String noApiVersion = secretRead.replace("\"apiVersion\":\"audit.k8s.io/v1\",", "");
+        String noTypeMeta = noApiVersion.replace("\"kind\":\"Event\",", "").replace("na-1", "na-2");
+        assertThat(noApiVersion).doesNotContain("audit.k8s.io");
+        assertThat(noTypeMeta).doesNotContain("\"kind\"");
+        Path input = Files.writeString(dir.resolve("trace.ndjson"), noApiVersion + "\n" + noTypeMeta + "\n");
+        Path alerts = dir.resolve("alerts.ndjson");
+
+        assertThat(run("evaluate", "--alerts", "file:" + alerts, input.toString())).as(err.toString()).isZero();
+
+        assertThat(Files.readAllLines(alerts)).extracting(l -> TestEvents.json(l).at("/output_fields/ka.auditid").asText())
+                .containsExactly("na-1", "na-2");
+        assertThat(err.toString()).contains("evaluate: 2 events, 2 alerts, 0 skipped");
+    }
 }
