@@ -52,7 +52,8 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         Pipeline.Builder<T> pb = Pipeline.builder(b.source, b.translator, sink)
                 .metrics(metrics)
                 .checkpoints(b.checkpoints)
-                .deadLetters(b.pipelineOptions.deadLetters(Clock.systemUTC()));
+                .deadLetters(b.pipelineOptions.deadLetters(Clock.systemUTC()))
+                .onFatalError(BridgeRuntime::exitOnFatalError);
         if (b.pushBudget.bounded()) {
             // A push answers within its deadline: failures go back to the caller, who retries.
             pb.onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION);
@@ -78,6 +79,16 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     /** Starts describing a runtime for {@code source} events translated by {@code translator}. */
     public static <T> Builder<T> builder(String source, Translator<T> translator) {
         return new Builder<>(source, translator);
+    }
+
+    /** Exit code after an Error on the delivery thread (EX_SOFTWARE): the orchestrator restarts, the checkpoint resumes. */
+    public static final int EXIT_FATAL = 70;
+
+    private static void exitOnFatalError(Error e) {
+        System.err.println("fatal: " + e + " on the delivery thread; exiting " + EXIT_FATAL);
+        System.err.flush();
+        // halt, not exit: after an Error, shutdown hooks may hang on the broken state; nothing unacknowledged was committed.
+        Runtime.getRuntime().halt(EXIT_FATAL);
     }
 
     public Pipeline<T> pipeline() {
@@ -152,6 +163,8 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         Thread hook = lifecycle.installHook(() -> {
             log.info("stop requested: finishing in-flight deliveries");
             runner.stop();
+            // A source blocked on back-pressure (the sink down) returns now; deliveries get the shutdown timeout.
+            pipeline.beginShutdown();
             if (leadership != null) {
                 leadership.stopStandingBy();
             }
@@ -196,6 +209,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
                 lost.set(true);
                 log.warn("lost the lease: stopping polling; the new leader resumes from the shared checkpoint");
                 runner.stop();
+                pipeline.beginShutdown();
                 lifecycle.requestStop();
             });
         } finally {
@@ -236,6 +250,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         SourceRunner<T> r = runner;
         if (r != null) {
             r.stop();
+            pipeline.beginShutdown();
         }
         if (leadership != null) {
             leadership.stopStandingBy();

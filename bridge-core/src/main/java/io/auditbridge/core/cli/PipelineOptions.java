@@ -75,6 +75,11 @@ public final class PipelineOptions {
                     + "Env: AUDITBRIDGE_DEAD_LETTER_MAX_FILES.")
     int deadLetterMaxFiles;
 
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
+            description = "On SIGTERM or Ctrl-C, how long to wait for in-flight events to be acknowledged before "
+                    + "committing what was and exiting (default ${DEFAULT-VALUE}). Env: AUDITBRIDGE_SHUTDOWN_TIMEOUT.")
+    Duration shutdownTimeout;
+
     public Path deadLetterFile() {
         return deadLetterFile;
     }
@@ -128,6 +133,9 @@ public final class PipelineOptions {
             throw new ConfigException("--dedupe-window", "must be >= 0: " + dedupeWindow);
         }
         b.maxInFlight(maxInFlightEvents, maxInFlightBytes).dedupeWindow(dedupeWindow);
+        if (shutdownTimeout != null) {
+            b.shutdownTimeout(shutdownTimeout);
+        }
         try {
             b.retry(RetryPolicy.builder().initialDelay(retryInitial).maxDelay(retryMax).maxRetryDuration(retryDuration).build());
         } catch (IllegalArgumentException e) {
