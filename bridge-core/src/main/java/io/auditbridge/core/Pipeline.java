@@ -5,6 +5,7 @@ import io.auditbridge.core.pipeline.AckLedger;
 import io.auditbridge.core.pipeline.BatchLimits;
 import io.auditbridge.core.pipeline.DedupeWindow;
 import io.auditbridge.core.pipeline.DeliveryQueue;
+import io.auditbridge.core.pipeline.InFlightCopies;
 import io.auditbridge.core.pipeline.LogLimiter;
 import io.auditbridge.core.pipeline.PendingEvent;
 import io.auditbridge.core.retry.RetryPolicy;
@@ -59,8 +60,10 @@ public final class Pipeline<T> implements AutoCloseable {
     private final Sleeper sleeper;
     private final PipelineMetrics metrics;
     private final DedupeWindow dedupe;
+    private final InFlightCopies copies;
     private final OnGiveUp onGiveUp;
     private final Duration shutdownTimeout;
+    private final java.util.function.Consumer<Error> onFatalError;
     private final int maxEventBytes;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AckLedger ledger = new AckLedger(null);
@@ -87,8 +90,10 @@ public final class Pipeline<T> implements AutoCloseable {
         this.sleeper = b.sleeper != null ? b.sleeper : Sleeper.until(stop);
         this.metrics = b.metrics != null ? b.metrics : PipelineMetrics.inMemory(b.source);
         this.dedupe = new DedupeWindow(b.dedupeWindow);
+        this.copies = new InFlightCopies(dedupe);
         this.onGiveUp = b.onGiveUp;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.onFatalError = b.onFatalError;
         this.maxEventBytes = b.limits.maxEventBytes();
         this.queue = new DeliveryQueue(b.limits, b.maxInFlightEvents, b.maxInFlightBytes, b.clock);
         this.recordErrorLog = new LogLimiter(20, b.clock);
@@ -147,6 +152,7 @@ public final class Pipeline<T> implements AutoCloseable {
         t.skipped().forEach(metrics::skipped);
 
         List<Event> keep = new ArrayList<>(t.events().size());
+        List<Event> follow = new ArrayList<>(0);
         int deduped = 0;
         for (Event e : t.events()) {
             if (e.size() > maxEventBytes) {
@@ -156,28 +162,66 @@ public final class Pipeline<T> implements AutoCloseable {
                     // Not written: the record is not done, its position is not committed, a receiver answers 503.
                     unrecorded = true;
                 }
-            } else if (isDuplicate(e)) {
-                metrics.deduped();
-                deduped++;
             } else {
-                keep.add(e);
+                switch (classify(e)) {
+                    case LEAD -> keep.add(e);
+                    case FOLLOW -> {
+                        follow.add(e);
+                        metrics.deduped();
+                        deduped++;
+                    }
+                    case DONE -> {
+                        metrics.deduped();
+                        deduped++;
+                    }
+                }
             }
         }
         metrics.eventsIn(t.events().size());
         submission.counted(keep.size(), t.errors().size(), t.skippedCount(), deduped);
-        AckLedger.Entry entry = ledger.register(record.partition(), record.position(), keep.size() + (unrecorded ? 1 : 0), submission);
+        AckLedger.Entry entry = ledger.register(record.partition(), record.position(),
+                keep.size() + follow.size() + (unrecorded ? 1 : 0), submission);
         if (unrecorded) {
             // The record (or an oversized event of it) never reached the dead-letter file: never commit past it.
             entry.fail();
             submission.fail("dead-letter write failed: " + (deadLetterProblem != null ? deadLetterProblem : "stopping"));
         }
+        for (Event e : follow) {
+            switch (copies.follow(e.dedupeKey(), entry)) {
+                case FOLLOW -> { } // done or failed with the copy in flight
+                case DONE -> ackFollower(entry);
+                case LEAD -> keep.add(e); // the copy in flight was abandoned meanwhile: this one is sent
+            }
+        }
         if (keep.isEmpty()) {
-            submission.recordFinished();
+            if (follow.isEmpty()) {
+                submission.recordFinished();
+            }
             return;
         }
-        for (Event e : keep) {
-            queue.put(PendingEvent.of(e, entry));
+        for (int i = 0; i < keep.size(); i++) {
+            if (!queue.put(PendingEvent.of(keep.get(i), entry))) {
+                // Stopping: the rest of this record is not sent, so its position is never committed.
+                for (int rest = i; rest < keep.size(); rest++) {
+                    for (AckLedger.Entry follower : copies.abandoned(keep.get(rest).dedupeKey())) {
+                        follower.fail();
+                        ((Submission) follower.owner()).fail("shutting down");
+                    }
+                    entry.fail();
+                }
+                submission.fail("shutting down before the record was handed to delivery");
+                return;
+            }
         }
+    }
+
+    /**
+     * Starts stopping, from any thread (a SIGTERM hook, a lost Lease): submits waiting for room return at once
+     * (their records fail, so nothing after them is committed), what is buffered is sent, and every wait in
+     * {@link #drain} and {@link #close} ends at most the shutdown timeout from now.
+     */
+    public void beginShutdown() {
+        queue.closeIntake(System.nanoTime() + shutdownTimeout.toNanos());
     }
 
     /** Counts and logs a record error, dead-lettering the record when asked; false if that write did not happen. */
@@ -200,12 +244,21 @@ public final class Pipeline<T> implements AutoCloseable {
     }
 
     /**
-     * Dedupe on (auditID, stage). When failures are handed back to the caller, only delivered events are
-     * remembered: a copy arriving while the first is still in flight is sent too, because if the first then
-     * fails, the caller's retry would otherwise be the only copy and it would have been dropped.
+     * Dedupe on (auditID, stage), never dropping the only undelivered copy. When failures are handed back to the
+     * caller, a copy arriving while the first is in flight is sent too (the caller's retry must succeed on its
+     * own if the first fails). Otherwise it follows the copy in flight: done with it, or failed with it.
      */
-    private boolean isDuplicate(Event e) {
-        return onGiveUp == OnGiveUp.FAIL_SUBMISSION ? dedupe.contains(e.dedupeKey()) : !dedupe.firstTime(e.dedupeKey());
+    private InFlightCopies.Copy classify(Event e) {
+        if (onGiveUp == OnGiveUp.FAIL_SUBMISSION) {
+            return dedupe.contains(e.dedupeKey()) ? InFlightCopies.Copy.DONE : InFlightCopies.Copy.LEAD;
+        }
+        return copies.offer(e.dedupeKey());
+    }
+
+    private static void ackFollower(AckLedger.Entry entry) {
+        if (entry.ack()) {
+            ((Submission) entry.owner()).recordFinished();
+        }
     }
 
     /** Sends whatever is buffered without waiting for the batch to fill or age. */
@@ -293,6 +346,11 @@ public final class Pipeline<T> implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("delivery thread failed source={}", source, e);
+        } catch (Error e) {
+            // An Error (OutOfMemoryError, StackOverflowError, a linkage problem) leaves the JVM in an unknown
+            // state: log it and hand it to the fatal handler (the CLI exits non-zero at once; the checkpoint resumes).
+            log.error("fatal error on the delivery thread source={}; nothing after the committed position is lost", source, e);
+            onFatalError.accept(e);
         } finally {
             for (PendingEvent p : queue.drainUnsent()) {
                 abandon(p, "shutting down before delivery");
@@ -411,6 +469,11 @@ public final class Pipeline<T> implements AutoCloseable {
         if (p.record().ack()) {
             ((Submission) p.record().owner()).recordFinished();
         }
+        if (onGiveUp == OnGiveUp.DEAD_LETTER) {
+            for (AckLedger.Entry follower : copies.finished(p.event().dedupeKey())) {
+                ackFollower(follower);
+            }
+        }
         queue.release(p);
     }
 
@@ -437,7 +500,10 @@ public final class Pipeline<T> implements AutoCloseable {
 
     /** The event will not be delivered by this process: its record fails and its key may come again. */
     private void abandon(PendingEvent p, String reason) {
-        dedupe.forget(p.event().dedupeKey());
+        for (AckLedger.Entry follower : copies.abandoned(p.event().dedupeKey())) {
+            follower.fail();
+            ((Submission) follower.owner()).fail(reason);
+        }
         p.record().fail();
         ((Submission) p.record().owner()).fail(reason);
         queue.release(p);
@@ -539,6 +605,7 @@ public final class Pipeline<T> implements AutoCloseable {
             closeResources();
             return;
         }
+        beginShutdown();
         boolean idle = queue.awaitIdle(shutdownTimeout);
         queue.close();
         if (!idle) {
@@ -591,6 +658,7 @@ public final class Pipeline<T> implements AutoCloseable {
         private int dedupeWindow = 100_000;
         private OnGiveUp onGiveUp = OnGiveUp.DEAD_LETTER;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private java.util.function.Consumer<Error> onFatalError = e -> {};
 
         private Builder(String source, Translator<T> translator, Sink sink) {
             this.source = Objects.requireNonNull(source, "source");
@@ -666,6 +734,15 @@ public final class Pipeline<T> implements AutoCloseable {
                 throw new IllegalArgumentException("shutdown timeout must be >= 0: " + timeout);
             }
             this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * What to do after an {@link Error} ended the delivery thread (it is logged first). The default does
+         * nothing more: {@code /healthz} turns false; processes exit (see {@code BridgeRuntime}).
+         */
+        public Builder<T> onFatalError(java.util.function.Consumer<Error> handler) {
+            this.onFatalError = Objects.requireNonNull(handler, "handler");
             return this;
         }
 

@@ -196,6 +196,82 @@ class PipelineTest {
         }
     }
 
+    /**
+     * A resubmitted copy arriving while the first copy is in flight is not sent twice, but it is not dropped
+     * either: it follows the first copy. Delivered: both records are done. Abandoned (stopping while the sink is
+     * down): both records fail and no position is committed past them.
+     */
+    @Test
+    void aCopyOfAnInFlightEventFollowsItAndFailsWithItWhenItIsAbandoned() throws Exception {
+        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch copySubmitted = new java.util.concurrent.CountDownLatch(1);
+        ScriptedSink sink = new ScriptedSink() {
+            @Override
+            public DeliveryResult deliver(List<Event> events) {
+                inFlight.countDown();
+                try {
+                    copySubmitted.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return DeliveryResult.retry("HTTP 503");
+            }
+        };
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        Submission first;
+        Submission copy;
+        try (Pipeline<byte[]> p = Pipeline.builder("test", new K8sEventTranslator("test", Map.of()), sink)
+                .checkpoints(store)
+                .deadLetters(new DeadLetterFile(dir.resolve("dead.ndjson"), clock))
+                .batchLimits(new BatchLimits(1, 10 * 1024 * 1024, Duration.ofHours(1), 64 * 1024))
+                .retry(RetryPolicy.builder().initialDelay(Duration.ofMinutes(1)).maxDelay(Duration.ofMinutes(1)).build())
+                .shutdownTimeout(Duration.ofMillis(200))
+                .build()) {
+            p.start();
+            first = p.submit(List.of(record("1", SampleEvents.json(1))));
+            inFlight.await();
+            copy = p.submit(List.of(record("2", SampleEvents.json(1)))); // a resubmission racing the first attempt
+            copySubmitted.countDown();
+            assertThat(copy.deduped()).isEqualTo(1);
+            assertThat(copy.done()).isNotDone();
+        } // stopping with the sink still down: the first copy is abandoned
+        assertThat(first.done()).isCompletedExceptionally();
+        assertThat(copy.done()).as("the copy is not done: its only undelivered copy was abandoned").isCompletedExceptionally();
+        assertThat(store.load()).doesNotContainKey("p");
+    }
+
+    @Test
+    void aCopyOfAnInFlightEventIsDoneWhenTheFirstCopyIsDelivered() throws Exception {
+        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch copySubmitted = new java.util.concurrent.CountDownLatch(1);
+        ScriptedSink sink = new ScriptedSink() {
+            @Override
+            public DeliveryResult deliver(List<Event> events) {
+                inFlight.countDown();
+                try {
+                    copySubmitted.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.deliver(events);
+            }
+        };
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        try (Pipeline<byte[]> p = builder(sink, store)
+                .batchLimits(new BatchLimits(1, 10 * 1024 * 1024, Duration.ofHours(1), 64 * 1024)).build()) {
+            p.start();
+            Submission first = p.submit(List.of(record("1", SampleEvents.json(1))));
+            inFlight.await();
+            Submission copy = p.submit(List.of(record("2", SampleEvents.json(1))));
+            copySubmitted.countDown();
+            first.done().get();
+            copy.done().get();
+            p.drain(Duration.ofMinutes(1));
+        }
+        assertThat(sink.delivered()).containsExactly(SampleEvents.auditId(1));
+        assertThat(store.load()).containsEntry("p", "2");
+    }
+
     @Test
     void positionsCommitPerPartitionInSubmissionOrder() throws Exception {
         ScriptedSink sink = new ScriptedSink();

@@ -46,7 +46,7 @@ final class CloudWatchOptions {
             description = "FilterLogEvents requests per second at most; the account's 5/s quota is shared by every caller (default ${DEFAULT-VALUE}).")
     double requestsPerSecond;
 
-    @Option(names = "--aws-call-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = io.auditbridge.core.cli.Durations.class,
+    @Option(names = {"--api-call-timeout", "--aws-call-timeout"}, paramLabel = "DURATION", defaultValue = "30s", converter = io.auditbridge.core.cli.Durations.class,
             description = "Timeout of one FilterLogEvents call (default ${DEFAULT-VALUE}).")
     Duration callTimeout;
 

@@ -73,7 +73,7 @@ final class CloudLoggingOptions {
             description = "Plaintext gRPC without credentials, for a local Cloud Logging fake.")
     boolean plaintext;
 
-    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "20s", converter = Durations.class,
+    @Option(names = {"--api-call-timeout", "--request-timeout"}, paramLabel = "DURATION", defaultValue = "20s", converter = Durations.class,
             description = "Timeout of one entries.list request; keep it below the pod's termination grace period (default ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 

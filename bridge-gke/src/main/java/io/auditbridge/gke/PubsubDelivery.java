@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * A failed submission (retry budget spent, shutting down) is nacked so Pub/Sub redelivers; while delivery is
  * still retrying the message stays outstanding and the library keeps extending its lease.
  *
- * <p>Kept in one small class on purpose: when core has a shared push hand-off (submit, flush, await, map a
- * failure to the platform's retry), this becomes a thin adapter onto it.
+ * <p>It runs inside core's push lifecycle ({@code BridgeRuntime.runReceiver}) on that runtime's pipeline, but does not
+ * wait through {@code PushDelivery.deliver}: that call flushes and blocks per push, which suits one HTTP request but
+ * not a subscriber with thousands of messages outstanding (a blocked callback thread each, one-message batches).
+ * Here each message's submission completes asynchronously and batches fill by size and age. Kept in one small
+ * class so it can move onto a non-blocking form of the shared hand-off when core has one.
  */
 final class PubsubDelivery implements MessageReceiver {
     private static final Logger log = LoggerFactory.getLogger(PubsubDelivery.class);

@@ -1,11 +1,11 @@
 package io.auditbridge.gke;
 
 import com.google.pubsub.v1.ProjectSubscriptionName;
-import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.OpsOptions;
 import io.auditbridge.core.cli.PipelineOptions;
+import io.auditbridge.core.cli.ProcessLifecycle;
 import io.auditbridge.core.cli.SinkOptions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -47,30 +47,25 @@ final class PubsubRun implements Callable<Integer> {
             log.info("keeping clusters {} locations {} (others are acked and counted as other_cluster)",
                     logging.clusters.isEmpty() ? "any" : logging.clusters, logging.locations.isEmpty() ? "any" : logging.locations);
         }
-        BridgeRuntime<byte[]> runtime = BridgeRuntime.create("gke", translator, sink, null, pipelineOptions, ops,
-                CheckpointStore.NONE, Pipeline.OnGiveUp.FAIL_SUBMISSION);
-        PubsubSubscriber subscriber = null;
-        try {
-            runtime.pipeline().start();
-            GkeMetrics.register(runtime.metrics(), entries);
-            PubsubDelivery delivery = new PubsubDelivery(runtime.pipeline(), runtime.metrics());
-            subscriber = new PubsubSubscriber(name, pubsub, credentials, delivery, pipelineOptions.maxInFlightEvents(),
-                    pipelineOptions.maxInFlightBytes(), drainTimeout, runtime.metrics());
+        BridgeRuntime<byte[]> runtime = BridgeRuntime.builder("gke", translator).sink(sink).pipeline(pipelineOptions)
+                .ops(ops).onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION).build();
+        GkeMetrics.register(runtime.metrics(), entries);
+        // The shared push lifecycle: the pipeline starts, the subscriber pulls until SIGTERM, then stops pulling and
+        // waits for the messages in flight (--drain-timeout) before the pipeline drains and closes.
+        return runtime.runReceiver(push -> {
+            PubsubDelivery delivery = new PubsubDelivery(push.pipeline(), runtime.metrics());
+            PubsubSubscriber subscriber = new PubsubSubscriber(name, pubsub, credentials, delivery,
+                    pipelineOptions.maxInFlightEvents(), pipelineOptions.maxInFlightBytes(), drainTimeout, runtime.metrics());
             subscriber.start();
             runtime.sourceReady(subscriber::isReady);
             pubsub.started.accept(runtime);
-            runtime.awaitShutdown();
-            log.info("stop requested: no more pulls; finishing the messages in flight");
-        } finally {
-            try {
-                if (subscriber != null) {
+            return new ProcessLifecycle.Receiver() {
+                @Override
+                public void stop() {
+                    log.info("stop requested: no more pulls; finishing the messages in flight");
                     subscriber.close();
                 }
-                runtime.close();
-            } finally {
-                runtime.markStopped();
-            }
-        }
-        return 0;
+            };
+        });
     }
 }

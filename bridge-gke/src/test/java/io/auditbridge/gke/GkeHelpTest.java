@@ -21,4 +21,14 @@ class GkeHelpTest {
         assertThat(HelpCheck.section(help, "Batching and delivery:")).contains("--batch-max-events");
         assertThat(HelpCheck.section(help, "Operations:")).contains("--log-format", "--metrics-port");
     }
+
+    @Test
+    void theCloudApiCallTimeoutHasOneNameAndTheOldOneIsAHiddenAlias() {
+        String help = HelpCheck.help(new GkeBridge(), "backfill", "--help");
+        assertThat(HelpCheck.section(help, "Source:")).contains("--api-call-timeout=DURATION").doesNotContain("--request-timeout");
+        var root = io.auditbridge.core.cli.BridgeCli.commandLine(new GkeBridge());
+        var backfill = root.getSubcommands().get("backfill");
+        root.parseArgs("backfill", "--since", "1h", "--request-timeout", "7s");
+        assertThat(backfill.getCommandSpec().findOption("--api-call-timeout").<java.time.Duration>getValue()).isEqualTo(java.time.Duration.ofSeconds(7));
+    }
 }

@@ -175,6 +175,43 @@ class OpenShiftReceiverTest {
         assertThat(h.webhookRequests()).isZero();
     }
 
+    /**
+     * A misconfigured webhook (wrong token, wrong path, a redirect) is an outage, not a rejection: the collector
+     * gets 503 + Retry-After each time and keeps the records; nothing is dead-lettered; once the webhook answers
+     * 200 every event is delivered once.
+     */
+    @Test
+    void webhookAnswering401Then404Then307Is503EachTimeThen200AndNothingIsDeadLettered() throws Exception {
+        start(ReceiverHarness.withToken(dir));
+        byte[] body = Fixtures.read("v6-array.json");
+        for (int status : new int[] {401, 404, 307}) {
+            h.webhook.resetAll();
+            h.webhook.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                            com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(ReceiverHarness.WEBHOOK_PATH))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(status)
+                            .withHeader("Location", "http://elsewhere.example/k8s-audit")));
+            try (Response r = h.post(body, JSON)) {
+                assertThat(r.code()).as("answer while the webhook says %d", status).isEqualTo(503);
+                assertThat(r.header("Retry-After")).isNotNull();
+            }
+            assertThat(h.webhookRequests()).as("the pipeline tried").isPositive();
+            assertThat(h.pipeline.notReadyReason()).contains("sink misconfigured").contains("HTTP " + status);
+            assertThat(dir.resolve("dead-letter.ndjson")).as("nothing dead-lettered on %d", status).doesNotExist();
+        }
+        h.webhookUp();
+        try (Response r = h.post(body, JSON)) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        assertThat(ids(h.delivered())).containsExactlyInAnyOrder(
+                "9c8b7a65-0d3e-4c1f-9a51-6b2f3e7d1a01/ResponseStarted",
+                "2f0e7c1a-8b4d-4e2a-b7c3-55d0a9e3f102/ResponseComplete",
+                "c4d5e6f7-0a1b-4c2d-8e3f-a0b1c2d3e4f5/ResponseComplete",
+                "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b/ResponseComplete",
+                "9c8b7a65-0d3e-4c1f-9a51-6b2f3e7d1a01/ResponseComplete");
+        assertThat(dir.resolve("dead-letter.ndjson")).doesNotExist();
+        assertThat(h.pipeline.notReadyReason()).isNull();
+    }
+
     @Test
     void webhookDownIs503ThenTheRetriedPostIs200AndNothingIsLost() throws Exception {
         start(ReceiverHarness.withToken(dir));

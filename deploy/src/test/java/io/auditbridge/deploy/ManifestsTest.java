@@ -210,6 +210,7 @@ class ManifestsTest {
                 }
             }
         });
+        assertParsesAsTheCliParsesIt(source, c, cw);
         assertThat(env.get("JAVA_TOOL_OPTIONS")).as(cw + ": an OutOfMemoryError ends the pod (Kubernetes restarts it) instead of leaving it half alive")
                 .contains("-XX:+ExitOnOutOfMemoryError");
         if (!source.equals("detector")) {
@@ -241,6 +242,24 @@ class ManifestsTest {
                 assertThat(containerPorts).as(what + ": NetworkPolicy opens only declared ports").contains(p.getPort().getIntVal())));
         assertThat(np.getSpec().getIngress()).as(what + ": metrics port reachable")
                 .anyMatch(rule -> rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 9090));
+    }
+
+    /**
+     * The container's args and literal AUDITBRIDGE_* values through the command's own Picocli model and
+     * converters (durations, numbers, enums, URLs), with the environment provider the CLI uses: what the
+     * pod would refuse at start with exit 2 fails here. Nothing is run.
+     */
+    private static void assertParsesAsTheCliParsesIt(String source, Container c, String what) {
+        Map<String, String> literal = new HashMap<>();
+        c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> literal.put(e.getName(), e.getValue()));
+        CommandLine cl = new CommandLine(COMMANDS.get(source).get());
+        cl.setDefaultValueProvider(new BridgeCli.EnvDefaults(literal));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        try {
+            cl.parseArgs(c.getArgs().toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new AssertionError(what + ": the CLI refuses the chart's settings: " + e.getMessage(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -75,6 +75,11 @@ public final class PipelineOptions {
                     + "Env: AUDITBRIDGE_DEAD_LETTER_MAX_FILES.")
     int deadLetterMaxFiles;
 
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
+            description = "On SIGTERM or Ctrl-C, how long to wait for in-flight events to be acknowledged before "
+                    + "committing what was and exiting (default ${DEFAULT-VALUE}). Env: AUDITBRIDGE_SHUTDOWN_TIMEOUT.")
+    Duration shutdownTimeout;
+
     public Path deadLetterFile() {
         return deadLetterFile;
     }
@@ -82,6 +87,11 @@ public final class PipelineOptions {
     /** The in-flight bound in events (push sources size their own flow control to it). */
     public int maxInFlightEvents() {
         return maxInFlightEvents;
+    }
+
+    /** {@code --max-retry-duration}, or null when not given. */
+    public Duration maxRetryDuration() {
+        return maxRetryDuration;
     }
 
     /** Whether dead letters go to stderr as JSON lines rather than to the file. */
@@ -105,6 +115,14 @@ public final class PipelineOptions {
 
     /** Applies these settings; a bad value throws ConfigException naming its option. */
     public <T> Pipeline.Builder<T> applyTo(Pipeline.Builder<T> b) {
+        return applyTo(b, maxRetryDuration);
+    }
+
+    /**
+     * Applies these settings with {@code retryDuration} as the retry budget (a push entry point's, from its
+     * {@link io.auditbridge.core.push.PushBudget}); a bad value throws ConfigException naming its option.
+     */
+    public <T> Pipeline.Builder<T> applyTo(Pipeline.Builder<T> b, Duration retryDuration) {
         try {
             b.batchLimits(new BatchLimits(batchMaxEvents, batchMaxBytes, batchMaxAge, Math.toIntExact(Math.min(maxEventBytes, Integer.MAX_VALUE))));
         } catch (IllegalArgumentException e) {
@@ -120,8 +138,11 @@ public final class PipelineOptions {
             throw new ConfigException("--dedupe-window", "must be >= 0: " + dedupeWindow);
         }
         b.maxInFlight(maxInFlightEvents, maxInFlightBytes).dedupeWindow(dedupeWindow);
+        if (shutdownTimeout != null) {
+            b.shutdownTimeout(shutdownTimeout);
+        }
         try {
-            b.retry(RetryPolicy.builder().initialDelay(retryInitial).maxDelay(retryMax).maxRetryDuration(maxRetryDuration).build());
+            b.retry(RetryPolicy.builder().initialDelay(retryInitial).maxDelay(retryMax).maxRetryDuration(retryDuration).build());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--retry-max-backoff", e.getMessage());
         }

@@ -33,8 +33,8 @@ public final class SinkOptions {
     @Option(names = "--sink-ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for the webhook. Env: AUDITBRIDGE_SINK_CA_FILE.")
     Path caFile;
 
-    @Option(names = "--sink-client-cert", paramLabel = "PEM",
-            description = "Client certificate followed by its PKCS#8 key (PEM), for mutual TLS. Env: AUDITBRIDGE_SINK_CLIENT_CERT.")
+    @Option(names = {"--sink-client-cert-file", "--sink-client-cert"}, paramLabel = "PEM",
+            description = "Client certificate followed by its PKCS#8 key (PEM), for mutual TLS.")
     Path clientCert;
 
     @Option(names = "--sink-gzip", description = "gzip request bodies (level 1). Env: AUDITBRIDGE_SINK_GZIP.")
@@ -109,12 +109,12 @@ public final class SinkOptions {
             b.caCertificatesPem(read("--sink-ca-file", caFile));
         }
         if (clientCert != null) {
-            b.clientCertificatePem(read("--sink-client-cert", clientCert));
+            b.clientCertificatePem(read("--sink-client-cert-file", clientCert));
         }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(caFile != null ? "--sink-ca-file" : "--sink-client-cert", e.getMessage());
+            throw new ConfigException(caFile != null ? "--sink-ca-file" : "--sink-client-cert-file", e.getMessage());
         }
     }
 

@@ -45,6 +45,11 @@ public final class DedupeWindow {
         }
     }
 
+    /** Whether dedupe is on (a capacity above 0). */
+    public boolean enabled() {
+        return capacity > 0;
+    }
+
     public synchronized int size() {
         return seen.size();
     }

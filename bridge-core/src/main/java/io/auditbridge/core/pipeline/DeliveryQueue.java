@@ -23,6 +23,9 @@ public final class DeliveryQueue {
     private long inFlightBytes;
     private boolean flushRequested;
     private boolean closed;
+    private boolean intakeClosed;
+    private long shutdownDeadlineNanos;
+    private boolean shuttingDown;
 
     public DeliveryQueue(BatchLimits limits, int maxInFlightEvents, long maxInFlightBytes, Clock clock) {
         if (maxInFlightEvents < 1) {
@@ -37,13 +40,19 @@ public final class DeliveryQueue {
         this.clock = clock;
     }
 
-    /** Adds an event, blocking while the in-flight bound is reached. One event always fits an empty pipeline. */
-    public void put(PendingEvent e) throws InterruptedException {
+    /**
+     * Adds an event, blocking while the in-flight bound is reached. One event always fits an empty pipeline.
+     * Returns false, without adding it, once {@link #closeIntake} was called (a waiting put returns at once).
+     */
+    public boolean put(PendingEvent e) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (!closed && inFlightEvents > 0
+            while (!closed && !intakeClosed && inFlightEvents > 0
                     && (inFlightEvents + 1 > maxInFlightEvents || inFlightBytes + e.size() > maxInFlightBytes)) {
                 changed.await();
+            }
+            if (intakeClosed) {
+                return false;
             }
             if (closed) {
                 throw new IllegalStateException("pipeline is closed");
@@ -51,6 +60,26 @@ public final class DeliveryQueue {
             inFlightEvents++;
             inFlightBytes += e.size();
             batcher.add(e, clock.millis());
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stopping: refuses further puts (and wakes those waiting for room), sends what is buffered, and cuts every
+     * {@link #awaitIdle} short at {@code deadlineNanos} ({@link System#nanoTime()} based).
+     */
+    public void closeIntake(long deadlineNanos) {
+        lock.lock();
+        try {
+            intakeClosed = true;
+            if (!shuttingDown || deadlineNanos - shutdownDeadlineNanos < 0) {
+                shutdownDeadlineNanos = deadlineNanos;
+            }
+            shuttingDown = true;
+            flushRequested = true;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -111,15 +140,16 @@ public final class DeliveryQueue {
         }
     }
 
-    /** Waits until nothing is in flight; false when {@code timeout} passed first. */
+    /** Waits until nothing is in flight; false when {@code timeout} (or the shutdown deadline) passed first. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
         lock.lockInterruptibly();
         try {
             flushRequested = true;
             changed.signalAll();
             while (inFlightEvents > 0) {
-                long left = deadline - System.nanoTime();
+                long until = shuttingDown && shutdownDeadlineNanos - deadline < 0 ? shutdownDeadlineNanos : deadline;
+                long left = until - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }

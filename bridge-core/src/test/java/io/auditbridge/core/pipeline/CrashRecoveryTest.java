@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.testing.FileBridgeMain;
 import io.auditbridge.core.testing.SampleEvents;
@@ -45,17 +46,22 @@ class CrashRecoveryTest {
         webhook.stop();
     }
 
-    private Process launch(Path input, Path checkpoint) throws Exception {
+    private Process launch(Path input, Path checkpoint, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 FileBridgeMain.class.getName(), "run", "--input", input.toString(),
                 "--sink", "http://127.0.0.1:" + webhook.port() + "/k8s-audit",
                 "--checkpoint-file", checkpoint.toString(), "--dead-letter-file", dir.resolve("dead.ndjson").toString(),
                 "--batch-max-events", "10", "--batch-max-age", "5ms", "--max-in-flight-events", "40",
-                "--metrics-port", "-1", "--log-level", "warn");
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("bridge-" + System.nanoTime() + ".log").toFile());
+                "--metrics-port", "-1", "--log-level", "warn"));
+        cmd.addAll(List.of(extra));
+        log = dir.resolve("bridge-" + System.nanoTime() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
         return pb.start();
     }
+
+    private Path log;
 
     private List<String> deliveredIds() {
         List<String> ids = new ArrayList<>();
@@ -63,6 +69,78 @@ class CrashRecoveryTest {
             ids.addAll(SampleEvents.auditIds(r.getBody()));
         }
         return ids;
+    }
+
+    /**
+     * The webhook goes down while the source is blocked on back-pressure: SIGTERM still ends the process within
+     * the shutdown timeout, and the checkpoint holds exactly what the webhook acknowledged before it went down.
+     */
+    @Test
+    void sigtermWhileBlockedOnBackPressureWithTheWebhookDownDrainsCommitsWhatWasAckedAndExits() throws Exception {
+        webhook.resetAll();
+        webhook.stubFor(post("/k8s-audit").inScenario("outage").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(200).withFixedDelay(50))); // slow: the outage starts mid-stream
+        webhook.stubFor(post("/k8s-audit").inScenario("outage").whenScenarioStateIs("down")
+                .willReturn(aResponse().withStatus(503)));
+        Path input = dir.resolve("events.ndjson");
+        Files.writeString(input, SampleEvents.ndjson(1, EVENTS));
+        Path checkpoint = dir.resolve("checkpoint.json");
+
+        Process bridge = launch(input, checkpoint, "--shutdown-timeout", "1s", "--retry-initial-backoff", "20ms", "--retry-max-backoff", "100ms");
+        awaitRequests(bridge, 5);
+        webhook.setScenarioState("outage", "down");
+        int before = served(200);
+        // Down long enough for the 40 in-flight events to fill up: the source now waits in submit.
+        awaitRequests(bridge, webhook.findAll(postRequestedFor(urlEqualTo("/k8s-audit"))).size() + 10);
+        assertThat(served(200)).isEqualTo(before);
+
+        bridge.destroy(); // SIGTERM
+        assertThat(bridge.waitFor(60, TimeUnit.SECONDS)).as("SIGTERM honoured while blocked; log:%n%s", Files.readString(log)).isTrue();
+        assertThat(bridge.exitValue()).isNotZero();
+
+        List<String> acked = new ArrayList<>();
+        for (var served : webhook.getAllServeEvents().reversed()) {
+            if (served.getResponse().getStatus() == 200) {
+                acked.addAll(SampleEvents.auditIds(served.getRequest().getBody()));
+            }
+        }
+        int committed = Integer.parseInt(new FileCheckpointStore(checkpoint).load().getOrDefault("file", "0"));
+        assertThat(committed).as("committed exactly what was acknowledged").isEqualTo(acked.size()).isPositive().isLessThan(EVENTS);
+        assertThat(acked).containsExactlyElementsOf(SampleEvents.events(1, committed).stream().map(e -> e.auditId()).toList());
+        assertThat(dir.resolve("dead.ndjson")).doesNotExist();
+    }
+
+    /** An Error on the delivery thread ends the process at once, non-zero; the checkpoint is where the acks were. */
+    @Test
+    void anErrorOnTheDeliveryThreadEndsTheProcessNonZero() throws Exception {
+        Path input = dir.resolve("events.ndjson");
+        Files.writeString(input, SampleEvents.ndjson(1, EVENTS));
+        Path checkpoint = dir.resolve("checkpoint.json");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process bridge = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                FileBridgeMain.class.getName(), "run", "--input", input.toString(),
+                "--sink", "error-after", "--sink-option", "batches=3",
+                "--checkpoint-file", checkpoint.toString(), "--dead-letter-file", dir.resolve("dead.ndjson").toString(),
+                "--batch-max-events", "10", "--batch-max-age", "5ms", "--metrics-port", "-1")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("error.log").toFile()).start();
+        assertThat(bridge.waitFor(60, TimeUnit.SECONDS)).as("the process ended by itself").isTrue();
+        assertThat(bridge.exitValue()).isEqualTo(io.auditbridge.core.cli.BridgeRuntime.EXIT_FATAL);
+        assertThat(Files.readString(dir.resolve("error.log"))).contains("fatal error on the delivery thread")
+                .contains("StackOverflowError");
+        assertThat(Integer.parseInt(new FileCheckpointStore(checkpoint).load().getOrDefault("file", "0"))).isLessThan(EVENTS);
+    }
+
+    private int served(int status) {
+        return (int) webhook.getAllServeEvents().stream().filter(e -> e.getResponse().getStatus() == status).count();
+    }
+
+    private void awaitRequests(Process bridge, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (webhook.findAll(postRequestedFor(urlEqualTo("/k8s-audit"))).size() < n) {
+            assertThat(bridge.isAlive()).as("bridge exited early; log:%n%s", Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("%d requests within a minute", n).isLessThan(deadline);
+            Thread.sleep(10); // polling for a condition, not asserting on time
+        }
     }
 
     @Test

@@ -70,6 +70,14 @@ public final class DetectorOptions {
             description = "Reload the rules when a rules file changes (falco.yaml watch_config_files); the new set is validated first, on error the old one stays. Default: true for serve, false for evaluate. Env: AUDITBRIDGE_WATCH_RULES.")
     Boolean watchRules;
 
+    @Option(names = "--correlation-lateness", paramLabel = "DURATION", converter = io.auditbridge.core.cli.Durations.class,
+            description = "How long correlation windows wait for events that arrive late, in event time (default 3m); an older event is counted as late and not correlated. Env: AUDITBRIDGE_CORRELATION_LATENESS.")
+    java.time.Duration correlationLateness;
+
+    @Option(names = "--max-correlation-groups", paramLabel = "N",
+            description = "At most N live correlation groups (default 100000); the least recently used is evicted and counted. Env: AUDITBRIDGE_MAX_CORRELATION_GROUPS.")
+    Integer maxCorrelationGroups;
+
     @Option(names = "--watch-rules-interval", paramLabel = "DURATION", converter = io.auditbridge.core.cli.Durations.class,
             description = "How often the rules files are checked for changes (default 2s).")
     java.time.Duration watchInterval;
@@ -137,6 +145,18 @@ public final class DetectorOptions {
             }
             s.watchInterval = watchInterval;
         }
+        if (correlationLateness != null) {
+            if (correlationLateness.isNegative()) {
+                throw new ConfigException("--correlation-lateness", "must not be negative");
+            }
+            s.correlationLateness = correlationLateness;
+        }
+        if (maxCorrelationGroups != null) {
+            if (maxCorrelationGroups < 1) {
+                throw new ConfigException("--max-correlation-groups", "must be at least 1");
+            }
+            s.maxCorrelationGroups = maxCorrelationGroups;
+        }
         return s;
     }
 
@@ -149,6 +169,7 @@ public final class DetectorOptions {
             String option = switch (e.setting()) {
                 case "rules" -> "--rules";
                 case "alerts" -> "--alerts";
+                case "correlations" -> maxCorrelationGroups != null ? "--max-correlation-groups" : "--correlation-lateness";
                 default -> enableTags.isEmpty() ? "--rules" : "--enable-tag";
             };
             throw new ConfigException(option, e.getMessage());

@@ -117,6 +117,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                     unreadable++;
                 }
             }
+            if (!outputFailed) {
+                try {
+                    counts[1] += evaluator.flush(); // correlations waiting for late events: the input is over
+                } catch (IOException e) {
+                    CliOutput.error(err, "alert output failed at the end of the input: " + e.getMessage());
+                    outputFailed = true;
+                }
+            }
         }
         long gaps = Math.round(metrics.count(GapReporter.METRIC));
         long dropped = Math.round(metrics.count("auditbridge.detector.alerts.dropped"));

@@ -1,5 +1,6 @@
 package io.auditbridge.detector.config;
 
+import io.auditbridge.detector.correlation.CorrelationEngine;
 import io.auditbridge.detector.engine.AppendOutput;
 import io.auditbridge.detector.engine.EngineOptions;
 import io.auditbridge.detector.engine.RuleMatching;
@@ -31,6 +32,14 @@ public final class DetectorSettings {
     public boolean watchRules;
     public Duration watchInterval = Duration.ofSeconds(2);
     public Duration retryBackoff = OutputSpec.DEFAULT_BACKOFF;
+    /** How long correlation windows wait for late events (event time); see CorrelationEngine. */
+    public Duration correlationLateness = CorrelationEngine.Settings.DEFAULT.allowedLateness();
+    public int maxCorrelationGroups = CorrelationEngine.Settings.DEFAULT.maxGroups();
+
+    /** @throws IllegalArgumentException for a negative lateness or a bound under 1 */
+    public CorrelationEngine.Settings correlationSettings() {
+        return new CorrelationEngine.Settings(correlationLateness, maxCorrelationGroups, CorrelationEngine.Settings.DEFAULT.maxBuffered());
+    }
 
     public RulesSources rulesSources() {
         return RulesSources.of(rules);

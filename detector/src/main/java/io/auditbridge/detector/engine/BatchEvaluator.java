@@ -2,6 +2,7 @@ package io.auditbridge.detector.engine;
 
 import io.auditbridge.core.Event;
 import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.detector.correlation.CorrelationEngine;
 import io.auditbridge.detector.output.AlertOutput;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
@@ -24,6 +25,7 @@ public final class BatchEvaluator implements AutoCloseable {
     private final AlertOutput output;
     private final PipelineMetrics metrics;
     private final ConcurrentHashMap<String, Counter> matches = new ConcurrentHashMap<>();
+    private final List<Alert> carried = new ArrayList<>();
 
     public BatchEvaluator(Detector detector, AlertOutput output, PipelineMetrics metrics) {
         this(() -> detector, output, metrics);
@@ -41,13 +43,50 @@ public final class BatchEvaluator implements AutoCloseable {
      */
     public int evaluate(List<Event> events) throws IOException, InterruptedException {
         Detector d = detector.get();
-        List<Alert> alerts = new ArrayList<>();
+        List<Alert> alerts = takeCarried();
         for (Event e : events) {
             d.evaluate(e, alerts::add);
         }
-        publish(alerts);
+        publishOrCarry(alerts);
         metrics.counter("auditbridge.detector.events", "Events evaluated by the detector").increment(events.size());
         return alerts.size();
+    }
+
+    /**
+     * The end of a stream (input done, shutting down): the correlations' waiting matches are applied, their open
+     * windows judged, and the alerts that raises published.
+     *
+     * @return the number of alerts published
+     */
+    public int flush() throws IOException, InterruptedException {
+        List<Alert> alerts = takeCarried();
+        detector.get().flush(alerts::add);
+        publishOrCarry(alerts);
+        return alerts.size();
+    }
+
+    private List<Alert> takeCarried() {
+        synchronized (carried) {
+            List<Alert> alerts = new ArrayList<>(carried);
+            carried.clear();
+            return alerts;
+        }
+    }
+
+    /**
+     * A failed publish has the batch retried, and the retry raises its one-event alerts again; but the correlation
+     * engine has already counted those events (a retry is a duplicate to it), so the alerts it raised are kept
+     * here and published with the next batch instead.
+     */
+    private void publishOrCarry(List<Alert> alerts) throws IOException, InterruptedException {
+        try {
+            publish(alerts);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            synchronized (carried) {
+                alerts.stream().filter(CorrelationEngine::raised).forEach(carried::add);
+            }
+            throw e;
+        }
     }
 
     /** Publishes and counts alerts raised elsewhere (a streaming reader, a correlation engine). */

@@ -2,6 +2,7 @@ package io.auditbridge.detector.engine;
 
 import io.auditbridge.core.Event;
 import io.auditbridge.detector.condition.Condition;
+import io.auditbridge.detector.correlation.CorrelationEngine;
 import io.auditbridge.detector.condition.EvalContext;
 import io.auditbridge.detector.condition.FieldTable;
 import io.auditbridge.detector.fields.EventTimes;
@@ -47,6 +48,7 @@ public final class Detector {
     private final FieldTable.Slot stage;
     private final FieldTable.Slot cluster;
     private final GapListener gaps;
+    private final CorrelationEngine correlations;
 
     /**
      * Every enabled rule, each raising its own alert ({@code rule_matching: all}): what rule-semantics tests and
@@ -58,6 +60,14 @@ public final class Detector {
 
     /** @throws IllegalArgumentException when an {@code append_output} entry names an unknown field */
     public Detector(RuleSet rules, EngineOptions options, GapListener gaps) {
+        this(rules, options, gaps, null);
+    }
+
+    /**
+     * @param correlations offered every event after the one-event rules (whatever they matched); null for none
+     * @throws IllegalArgumentException when an {@code append_output} entry names an unknown field
+     */
+    public Detector(RuleSet rules, EngineOptions options, GapListener gaps, CorrelationEngine correlations) {
         this.rules = rules;
         this.options = options;
         this.fields = rules.fields();
@@ -75,6 +85,7 @@ public final class Detector {
         this.running = list.toArray(Running[]::new);
         this.selected = list.stream().map(Running::rule).toList();
         this.gaps = gaps;
+        this.correlations = correlations;
     }
 
     private Running running(CompiledRule r, List<AppendOutput> appends) {
@@ -119,6 +130,11 @@ public final class Detector {
         return rules;
     }
 
+    /** The correlation engine fed by this detector, or null. */
+    public CorrelationEngine correlations() {
+        return correlations;
+    }
+
     public EngineOptions options() {
         return options;
     }
@@ -144,11 +160,24 @@ public final class Detector {
             if (v == Condition.TRUE) {
                 alerts.accept(alert(r, c, nanos));
                 if (first) {
-                    return;
+                    break; // rule_matching first ends the one-event rules, not the correlations
                 }
             } else if (v == Condition.UNKNOWN) {
                 gaps.notEvaluated(r.rule(), event, missingRead(r.rule(), missing));
             }
+        }
+        if (correlations != null) {
+            correlations.accept(c, nanos, alerts);
+        }
+    }
+
+    /**
+     * The end of a stream: correlation matches still waiting for late events are applied and windows judged
+     * (one-event rules have nothing pending).
+     */
+    public void flush(Consumer<Alert> alerts) {
+        if (correlations != null) {
+            correlations.flush(alerts);
         }
     }
 

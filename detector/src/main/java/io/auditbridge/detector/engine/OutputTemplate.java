@@ -52,7 +52,7 @@ public final class OutputTemplate {
     }
 
     /** End of a field name starting at {@code from}: [A-Za-z0-9_.]+ then an optional [index]; no trailing dot. */
-    private static int fieldEnd(String s, int from) {
+    public static int fieldEnd(String s, int from) {
         int i = from;
         while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '.')) {
             i++;
@@ -92,7 +92,7 @@ public final class OutputTemplate {
     }
 
     /** A value as Falco prints it, or null when not available. */
-    static String text(FieldTable.Slot slot, FieldValue v) {
+    public static String text(FieldTable.Slot slot, FieldValue v) {
         if (!v.present()) {
             return null;
         }

@@ -26,17 +26,22 @@ public record RuleSelection(List<String> disabledNames, List<String> disabledTag
     }
 
     public boolean selects(CompiledRule rule) {
-        if (!rule.enabled() || rule.priority().ordinal() > minPriority.ordinal()) {
+        return selects(rule.name(), rule.tags(), rule.priority(), rule.enabled());
+    }
+
+    /** The same choice for anything named, tagged and prioritized like a rule (correlation rules). */
+    public boolean selects(String name, List<String> tags, Priority priority, boolean enabled) {
+        if (!enabled || priority.ordinal() > minPriority.ordinal()) {
             return false;
         }
         if (!enabledTags.isEmpty()) {
-            return rule.tags().stream().anyMatch(enabledTags::contains);
+            return tags.stream().anyMatch(enabledTags::contains);
         }
         for (String part : disabledNames) {
-            if (rule.name().contains(part)) {
+            if (name.contains(part)) {
                 return false;
             }
         }
-        return rule.tags().stream().noneMatch(disabledTags::contains);
+        return tags.stream().noneMatch(disabledTags::contains);
     }
 }

@@ -17,11 +17,33 @@ public final class RuleSet {
     private final List<CompiledRule> rules;
     private final FieldTable fields;
     private final List<String> notices;
+    private final ConditionCompiler compiler;
 
-    private RuleSet(List<CompiledRule> rules, FieldTable fields, List<String> notices) {
+    private RuleSet(List<CompiledRule> rules, FieldTable fields, List<String> notices, ConditionCompiler compiler) {
         this.rules = rules;
         this.fields = fields;
         this.notices = notices;
+        this.compiler = compiler;
+    }
+
+    /** The rule called {@code name}, enabled or not; null when there is none. */
+    public CompiledRule rule(String name) {
+        for (CompiledRule r : rules) {
+            if (r.name().equals(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Compiles a condition with this set's macros and lists (correlation rules' base events). Call it before any
+     * event is evaluated: it may add fields to the table.
+     *
+     * @throws ConditionSyntaxException when it does not parse or names an unknown field, macro or list
+     */
+    public ConditionCompiler.Compiled compileCondition(String text) {
+        return compiler.compile(text);
     }
 
     /** Every compiled rule, enabled or not, in load order. */
@@ -79,7 +101,7 @@ public final class RuleSet {
                 throw new RulesException(r.conditionLocation, "rule '" + r.name + "': condition: " + e.getMessage());
             }
         }
-        return new RuleSet(List.copyOf(out), table, loaded.notices());
+        return new RuleSet(List.copyOf(out), table, loaded.notices(), compiler);
     }
 
     private static CompiledRule compileRule(RuleDefinition r, ConditionCompiler compiler, FieldTable table) {

@@ -1,5 +1,8 @@
 package io.auditbridge.detector.rules;
 
+import io.auditbridge.detector.correlation.CorrelationFiles;
+import io.auditbridge.detector.correlation.CorrelationLoader;
+import io.auditbridge.detector.correlation.CorrelationRule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,17 +68,37 @@ public final class RulesSources {
         return out;
     }
 
-    /** Loads and compiles every file. @throws RulesException naming the file and line of the first problem */
+    /**
+     * Loads and compiles every Falco rules file (not the {@code *.correlations.yaml} files).
+     * @throws RulesException naming the file and line of the first problem
+     */
     public RuleSet load() {
         RulesLoader loader = new RulesLoader();
         for (String f : files()) {
             if (f.equals(BUNDLED)) {
                 loader.load(BUNDLED_NAME, RulesFiles.bundledText());
-            } else {
+            } else if (!CorrelationLoader.isCorrelationFile(f)) {
                 loader.load(Path.of(f));
             }
         }
         return loader.build();
+    }
+
+    /**
+     * Loads the correlation rules, in the same order: the bundled ones with {@code bundled}, and every
+     * {@code *.correlations.yaml} file, compiled against {@code rules} (whose macros and lists they may use).
+     * @throws RulesException naming the file and line of the first problem
+     */
+    public List<CorrelationRule> correlations(RuleSet rules) {
+        CorrelationLoader loader = new CorrelationLoader();
+        for (String f : files()) {
+            if (f.equals(BUNDLED)) {
+                loader.load(CorrelationFiles.BUNDLED_NAME, CorrelationFiles.bundledText());
+            } else if (CorrelationLoader.isCorrelationFile(f)) {
+                loader.load(Path.of(f));
+            }
+        }
+        return loader.compile(rules);
     }
 
     /**

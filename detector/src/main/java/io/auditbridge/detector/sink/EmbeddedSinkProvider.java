@@ -32,7 +32,8 @@ import java.util.TreeSet;
  */
 public final class EmbeddedSinkProvider implements SinkProvider {
     private static final Set<String> KEYS = new TreeSet<>(Set.of("config", "rules", "rule-matching", "disable-rule", "disable-tag",
-            "enable-tag", "min-priority", "alerts", "alerts-on-failure", "alerts-retries", "hostname", "watch-rules", "log-gaps"));
+            "enable-tag", "min-priority", "alerts", "alerts-on-failure", "alerts-retries", "hostname", "watch-rules", "log-gaps",
+            "correlation-lateness", "max-correlation-groups"));
 
     @Override
     public String name() {
@@ -53,6 +54,7 @@ public final class EmbeddedSinkProvider implements SinkProvider {
             String key = switch (e.setting()) {
                 case "rules" -> "rules";
                 case "alerts" -> "alerts";
+                case "correlations" -> "max-correlation-groups";
                 default -> "enable-tag";
             };
             throw new IllegalArgumentException(key + ": " + e.getMessage());
@@ -114,6 +116,20 @@ public final class EmbeddedSinkProvider implements SinkProvider {
             s.watchRules = Boolean.parseBoolean(o.get("watch-rules"));
         }
         s.watchInterval = Duration.ofSeconds(2);
+        try {
+            if (o.containsKey("correlation-lateness")) {
+                s.correlationLateness = io.auditbridge.core.cli.Durations.parse(o.get("correlation-lateness"));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("correlation-lateness: " + e.getMessage());
+        }
+        try {
+            if (o.containsKey("max-correlation-groups")) {
+                s.maxCorrelationGroups = Integer.parseInt(o.get("max-correlation-groups"));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("max-correlation-groups: not a number");
+        }
         return s;
     }
 
