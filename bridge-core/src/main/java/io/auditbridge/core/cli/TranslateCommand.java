@@ -1,7 +1,5 @@
 package io.auditbridge.core.cli;
 
-import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Submission;
 import io.auditbridge.core.Translator;
@@ -101,8 +99,8 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
             }
         }
         int badInputs = 0;
-        try (BridgeRuntime<T> runtime = BridgeRuntime.create(source(), translator(), sink, "console", pipelineOptions,
-                null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER)) {
+        try (BridgeRuntime<T> runtime = BridgeRuntime.builder(source(), translator())
+                .sink(sink).defaultSink("console").pipeline(pipelineOptions).build()) {
             runtime.pipeline().start();
             List<InputOutcome> outcomes = new ArrayList<>();
             long[] counts = new long[4]; // events, errors, skipped, deduped: counted as each record is submitted
