@@ -5,8 +5,6 @@ import io.auditbridge.core.cli.Progress;
 import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.cli.HelpGroup;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
-import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.Durations;
@@ -76,8 +74,8 @@ final class AksBackfillCommand implements Callable<Integer> {
         var client = eventHubs.applyTo(new EventHubClientBuilder(), System::getenv).buildConsumerClient();
         EventHubsBackfillSource source = new EventHubsBackfillSource(new ConsumerPartitionReader(client, readTimeout),
                 partitions, since, until, maxBatchMessages);
-        BridgeRuntime<byte[]> runtime = BridgeRuntime.create("aks", categories.translator(), sink, null, pipelineOptions,
-                null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
+        BridgeRuntime<byte[]> runtime = BridgeRuntime.builder("aks", categories.translator())
+                .sink(sink).pipeline(pipelineOptions).build();
         int code;
         try (Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), "aks backfill",
                 () -> Summaries.delivered(runtime.metrics()), () -> Summaries.timeReached(runtime.metrics()))) {

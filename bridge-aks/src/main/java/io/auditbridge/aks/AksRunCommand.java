@@ -6,8 +6,6 @@ import com.azure.messaging.eventhubs.EventProcessorClientBuilder;
 import com.azure.messaging.eventhubs.LoadBalancingStrategy;
 import com.azure.messaging.eventhubs.checkpointstore.blob.BlobCheckpointStore;
 import com.azure.messaging.eventhubs.models.EventPosition;
-import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.Durations;
@@ -105,12 +103,11 @@ final class AksRunCommand implements Callable<Integer> {
 
         // The Blob store owns this source's positions; DEAD_LETTER applies only with --max-retry-duration,
         // an explicit choice to dead-letter and move on. Without it a partition waits for its webhook.
-        BridgeRuntime<byte[]> runtime = BridgeRuntime.create("aks", categories.translator(), sink, null, pipelineOptions,
-                ops, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
-        try {
-            runtime.pipeline().start();
+        BridgeRuntime<byte[]> runtime = BridgeRuntime.builder("aks", categories.translator())
+                .sink(sink).pipeline(pipelineOptions).ops(ops).build();
+        return runtime.runReceiver(push -> {
             CountDownLatch stopping = new CountDownLatch(1);
-            EventHubsBatchHandler handler = new EventHubsBatchHandler(runtime.pipeline(), store,
+            EventHubsBatchHandler handler = new EventHubsBatchHandler(push, store,
                     RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofMinutes(1)).build(),
                     Sleeper.until(stopping), clock, new PartitionLag(runtime.metrics()), STORAGE_TIMEOUT);
 
@@ -137,23 +134,19 @@ final class AksRunCommand implements Callable<Integer> {
             EventProcessorClient processor = builder.buildEventProcessorClient();
             runtime.sourceReady(processor::isRunning);
             processor.start();
-            try {
-                runtime.awaitShutdown();
+            return () -> {
+                // In-flight batches may finish and checkpoint; then waits and retries end without checkpointing.
                 log.info("stop requested: letting in-flight deliveries finish for up to {}", drainTimeout);
-                runtime.pipeline().drain(drainTimeout);
-            } finally {
-                stopping.countDown();
-                handler.stop();
-                processor.stop();
-            }
-        } finally {
-            try {
-                runtime.close();
-            } finally {
-                // Lets the SIGTERM hook, which waits for this, return and the JVM exit.
-                runtime.markStopped();
-            }
-        }
-        return 0;
+                try {
+                    push.pipeline().drain(drainTimeout);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    stopping.countDown();
+                    handler.stop();
+                    processor.stop();
+                }
+            };
+        });
     }
 }

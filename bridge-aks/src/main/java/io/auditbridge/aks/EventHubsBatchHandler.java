@@ -6,9 +6,8 @@ import com.azure.messaging.eventhubs.models.Checkpoint;
 import com.azure.messaging.eventhubs.models.EventBatchContext;
 import com.azure.messaging.eventhubs.models.LastEnqueuedEventProperties;
 import com.azure.messaging.eventhubs.models.PartitionContext;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceRecord;
-import io.auditbridge.core.Submission;
+import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
 import java.time.Clock;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class EventHubsBatchHandler implements Consumer<EventBatchContext> {
     private static final Logger log = LoggerFactory.getLogger(EventHubsBatchHandler.class);
 
-    private final Pipeline<byte[]> pipeline;
+    private final PushDelivery<byte[]> delivery;
     private final CheckpointStore checkpoints;
     private final RetryPolicy retry;
     private final Sleeper sleeper;
@@ -47,9 +45,10 @@ final class EventHubsBatchHandler implements Consumer<EventBatchContext> {
     /** Partitions with a batch that failed unexpectedly: not checkpointed again until they are reopened. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
 
-    EventHubsBatchHandler(Pipeline<byte[]> pipeline, CheckpointStore checkpoints, RetryPolicy retry, Sleeper sleeper,
+    /** @param delivery the shared hand-off, without a deadline: a partition holds its position until delivered */
+    EventHubsBatchHandler(PushDelivery<byte[]> delivery, CheckpointStore checkpoints, RetryPolicy retry, Sleeper sleeper,
                           Clock clock, PartitionLag lag, Duration checkpointTimeout) {
-        this.pipeline = pipeline;
+        this.delivery = delivery;
         this.checkpoints = checkpoints;
         this.retry = retry;
         this.sleeper = sleeper;
@@ -61,6 +60,7 @@ final class EventHubsBatchHandler implements Consumer<EventBatchContext> {
     /** Ends every wait and retry; batches not yet delivered are not checkpointed. */
     void stop() {
         stopped.complete(null);
+        delivery.stop();
     }
 
     @Override
@@ -94,20 +94,21 @@ final class EventHubsBatchHandler implements Consumer<EventBatchContext> {
         List<SourceRecord<byte[]>> records = records(partition, events);
         Patience patience = new Patience();
         while (!stopped.isDone()) {
-            Submission submission = pipeline.submit(records);
-            // The handler waits for this batch anyway: send it now rather than after the batch age.
-            pipeline.flush();
-            try {
-                CompletableFuture.anyOf(submission.done(), stopped).get();
-                // Checkpoint only on success: a failed submission is "done" too (exceptionally), and when the stop
-                // won the race the batch may still fail; neither may move the checkpoint.
-                return submission.done().isDone() && !submission.done().isCompletedExceptionally();
-            } catch (ExecutionException failed) {
-                Duration wait = patience.next();
-                log.warn("delivery failed partition={} messages={} attempt={}: {}; retrying in {} ms without checkpointing",
-                        partition, events.size(), patience.attempts, failed.getCause().getMessage(), wait.toMillis());
-                if (!sleeper.sleep(wait)) {
+            switch (delivery.deliver(records)) {
+                case PushDelivery.Delivered d -> {
+                    return true;
+                }
+                case PushDelivery.NotDelivered n when n.reason() == PushDelivery.Reason.STOPPING -> {
                     return false;
+                }
+                case PushDelivery.NotDelivered n -> {
+                    // Hold the position: no checkpoint, the same batch again after a backoff.
+                    Duration wait = patience.next();
+                    log.warn("delivery failed partition={} messages={} attempt={}: {}; retrying in {} ms without checkpointing",
+                            partition, events.size(), patience.attempts, n.detail(), wait.toMillis());
+                    if (!sleeper.sleep(wait)) {
+                        return false;
+                    }
                 }
             }
         }

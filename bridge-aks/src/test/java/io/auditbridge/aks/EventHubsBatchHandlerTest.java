@@ -1,5 +1,8 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.push.PushBudget;
+import io.auditbridge.core.push.PushDelivery;
+
 import io.auditbridge.core.testing.ManualClock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -129,7 +132,7 @@ class EventHubsBatchHandlerTest {
     }
 
     private EventHubsBatchHandler handler(Pipeline<byte[]> pipeline, BlobCheckpointStore store, Sleeper sleeper) {
-        return new EventHubsBatchHandler(pipeline, store,
+        return new EventHubsBatchHandler(new PushDelivery<>(pipeline, PushBudget.UNBOUNDED, Duration.ZERO), store,
                 RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofSeconds(8)).random(() -> 1.0).build(),
                 sleeper, clock, new PartitionLag(PipelineMetrics.inMemory("aks")), Duration.ofSeconds(30));
     }
@@ -353,7 +356,7 @@ class EventHubsBatchHandlerTest {
         webhook.stubFor(post("/k8s-audit").willReturn(aResponse().withStatus(200)));
         BlobCheckpointStore store = store();
         PartitionLag lag = new PartitionLag(PipelineMetrics.inMemory("aks"));
-        EventHubsBatchHandler handler = new EventHubsBatchHandler(pipeline(), store, RetryPolicy.defaults(),
+        EventHubsBatchHandler handler = new EventHubsBatchHandler(new PushDelivery<>(pipeline(), PushBudget.UNBOUNDED, Duration.ZERO), store, RetryPolicy.defaults(),
                 recordingSleeper(1), clock, lag, Duration.ofSeconds(30));
 
         handler.accept(batch(store, "0", 100, message(60, "f-1")));

@@ -247,7 +247,7 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
         long maxDelay = -1;
         for (FilteredLogEvent e : page.events()) {
             long ts = e.timestamp() == null ? window.floor : e.timestamp();
-            if (!seen.firstTime(e.eventId(), ts)) {
+            if (!seen.firstTime(e.eventId(), ts, window.end - settings.overlap().toMillis())) {
                 overlapDuplicates.increment();
                 continue;
             }
@@ -276,6 +276,11 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
         exhausted = isBackfill();
         firstWindow = false;
         window = null;
+    }
+
+    /** How many eventIds the overlap dedupe holds now (bounded by the overlap, not the window). */
+    int dedupeSize() {
+        return seen.size();
     }
 
     /** Throttling, 5xx and network trouble pass; everything else needs a person. Null when transient. */

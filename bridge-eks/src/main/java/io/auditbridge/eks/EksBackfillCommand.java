@@ -4,8 +4,6 @@ import io.auditbridge.core.cli.Summaries;
 import io.auditbridge.core.cli.Progress;
 import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.cli.HelpGroup;
-import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.cli.PipelineOptions;
@@ -54,9 +52,9 @@ final class EksBackfillCommand implements Callable<Integer> {
         cloudWatch.validateRate();
         CloudWatchAuditSource.Settings settings = new CloudWatchAuditSource.Settings(cloudWatch.logGroup(),
                 cloudWatch.streamPrefix, cloudWatch.filterPattern, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
-        BridgeRuntime<CloudWatchLogEvent> runtime = BridgeRuntime.create(EksAuditTranslator.PROVIDER,
-                new EksAuditTranslator(cloudWatch.clusterName(), cloudWatch.streamPrefix), sink, null, pipelineOptions, null,
-                CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
+        BridgeRuntime<CloudWatchLogEvent> runtime = BridgeRuntime.builder(EksAuditTranslator.PROVIDER,
+                        new EksAuditTranslator(cloudWatch.clusterName(), cloudWatch.streamPrefix))
+                .sink(sink).pipeline(pipelineOptions).build();
         CloudWatchAuditSource source;
         try {
             source = CloudWatchAuditSource.backfill(cloudWatch.client(), settings, clock,

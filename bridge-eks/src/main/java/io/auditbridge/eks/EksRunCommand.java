@@ -1,8 +1,6 @@
 package io.auditbridge.eks;
 
 import io.auditbridge.core.cli.HelpGroup;
-import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.CheckpointOptions;
 import io.auditbridge.core.cli.ConfigException;
@@ -13,10 +11,8 @@ import io.auditbridge.core.cli.PipelineOptions;
 import io.auditbridge.core.cli.ReceiverOptions;
 import io.auditbridge.core.cli.SinkOptions;
 import io.auditbridge.core.cli.TokenFile;
-import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
 import io.auditbridge.core.retry.Sleeper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,10 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code run}: follow the cluster's audit log in CloudWatch Logs ({@code --source cloudwatch}), or serve the
@@ -103,8 +96,6 @@ final class EksRunCommand implements Callable<Integer> {
     @Mixin
     ReceiverOptions receiver;
 
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -114,9 +105,9 @@ final class EksRunCommand implements Callable<Integer> {
     private int runCloudWatch() throws Exception {
         CloudWatchAuditSource.Settings settings = settings();
         cloudWatch.validateRate();
-        BridgeRuntime<CloudWatchLogEvent> runtime = BridgeRuntime.create(EksAuditTranslator.PROVIDER,
-                new EksAuditTranslator(cloudWatch.clusterName(), cloudWatch.streamPrefix), sink, null, pipelineOptions, ops,
-                checkpoint.store(), Pipeline.OnGiveUp.DEAD_LETTER);
+        BridgeRuntime<CloudWatchLogEvent> runtime = BridgeRuntime.builder(EksAuditTranslator.PROVIDER,
+                        new EksAuditTranslator(cloudWatch.clusterName(), cloudWatch.streamPrefix))
+                .sink(sink).pipeline(pipelineOptions).ops(ops).checkpoints(checkpoint.store()).build();
         CloudWatchAuditSource source;
         try {
             Clock clock = Clock.systemUTC();
@@ -134,40 +125,13 @@ final class EksRunCommand implements Callable<Integer> {
         // Firehose's HTTP endpoint destination always sends application/json.
         HttpReceiverConfig config = receiver.toConfig(FIREHOSE_PATH).withBudgetBytes(pipelineOptions.maxInFlightBytes())
                 .withMediaTypes(java.util.List.of("application/json"));
-        // Answer before the receiver's timeout (and Firehose's 3 minutes) with a definite error, never a hang:
-        // the retry of a batch is bounded by the same time unless --max-retry-duration says otherwise.
-        Duration deliveryTimeout = receiver.requestTimeout().minusSeconds(2);
-        if (deliveryTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new ConfigException("--request-timeout", "must be at least 3s for the firehose source");
-        }
-        OptionSpec maxRetry = spec.findOption("--max-retry-duration");
-        if (maxRetry != null && maxRetry.getValue() == null) {
-            maxRetry.setValue(deliveryTimeout);
-        }
-        BridgeRuntime<CloudWatchLogEvent> runtime = BridgeRuntime.create(EksAuditTranslator.PROVIDER,
-                new EksAuditTranslator(cloudWatch.clusterName(), cloudWatch.streamPrefix), sink, null, pipelineOptions, ops,
-                CheckpointStore.NONE, Pipeline.OnGiveUp.FAIL_SUBMISSION);
-        HttpReceiver server;
-        try {
-            runtime.pipeline().start();
-            server = HttpReceiver.start(config, new FirehoseRequestHandler(key, new SubscriptionDelivery(runtime.pipeline()),
-                    deliveryTimeout, Clock.systemUTC()), FirehoseRequestHandler.observer(runtime.metrics()));
-            runtime.addLivenessCheck(server::isAlive);
-        } catch (IOException e) {
-            runtime.close();
-            throw new ConfigException("--listen-port", "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
-        }
-        try {
-            runtime.awaitShutdown();
-        } finally {
-            server.stop(Duration.ofSeconds(5));
-            try {
-                runtime.close();
-            } finally {
-                runtime.markStopped();
-            }
-        }
-        return 0;
+        // Answer before the receiver's timeout (and Firehose's 3 minutes) with a definite error, never a hang.
+        BridgeRuntime<CloudWatchLogEvent> runtime = BridgeRuntime.builder(EksAuditTranslator.PROVIDER,
+                        new EksAuditTranslator(cloudWatch.clusterName(), cloudWatch.streamPrefix))
+                .sink(sink).pipeline(pipelineOptions).ops(ops)
+                .push(receiver.pushBudget(pipelineOptions), config.retryAfter()).build();
+        return runtime.runReceiver(push -> receiver.listen(config,
+                new FirehoseRequestHandler(key, push, Clock.systemUTC()), FirehoseRequestHandler.observer(runtime.metrics())));
     }
 
     private Supplier<String> firehoseAccessKey() {

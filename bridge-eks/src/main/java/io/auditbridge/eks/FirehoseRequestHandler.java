@@ -2,24 +2,21 @@ package io.auditbridge.eks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.SourceRecord;
-import io.auditbridge.core.Submission;
 import io.auditbridge.core.http.HandlerResponse;
 import io.auditbridge.core.http.Secrets;
 import io.auditbridge.core.http.ReceivedRequest;
 import io.auditbridge.core.http.RequestHandler;
+import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.http.RequestBudget;
 import io.auditbridge.core.Gzip;
 import java.util.Base64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,19 +38,16 @@ final class FirehoseRequestHandler implements RequestHandler {
     static final String REQUEST_ID_HEADER = "X-Amz-Firehose-Request-Id";
 
     private final Supplier<String> accessKey;
-    private final SubscriptionDelivery delivery;
-    private final Duration deliveryTimeout;
+    private final PushDelivery<CloudWatchLogEvent> delivery;
     private final Clock clock;
 
     /**
-     * @param accessKey       the key configured on the Firehose stream (re-read on rotation)
-     * @param deliveryTimeout how long to wait for the sink; keep it below the receiver's request timeout and
-     *                        Firehose's 3 minutes
+     * @param accessKey the key configured on the Firehose stream (re-read on rotation)
+     * @param delivery  the shared hand-off; its budget keeps the answer below the request timeout and Firehose's 3 minutes
      */
-    FirehoseRequestHandler(Supplier<String> accessKey, SubscriptionDelivery delivery, Duration deliveryTimeout, Clock clock) {
+    FirehoseRequestHandler(Supplier<String> accessKey, PushDelivery<CloudWatchLogEvent> delivery, Clock clock) {
         this.accessKey = accessKey;
         this.delivery = delivery;
-        this.deliveryTimeout = deliveryTimeout;
         this.clock = clock;
     }
 
@@ -126,16 +120,14 @@ final class FirehoseRequestHandler implements RequestHandler {
                 return answer(413, requestId, e.getMessage());
             }
         }
-        try {
-            Submission s = delivery.deliver(logEvents, deliveryTimeout);
-            log.debug("firehose request {} delivered: {} records, {} events, {} skipped, {} errors", requestId,
-                    records.size(), s.events(), s.skipped(), s.errors());
-            return answer(200, requestId, null);
-        } catch (DeliveryFailedException e) {
-            return answer(503, requestId, "delivery failed: " + e.getMessage());
-        } catch (TimeoutException e) {
-            return answer(503, requestId, "not acknowledged by the sink within " + deliveryTimeout.toMillis() + " ms");
-        }
+        return switch (delivery.deliver(logEvents)) {
+            case PushDelivery.Delivered d -> {
+                log.debug("firehose request {} delivered: {} records, {} events, {} skipped, {} errors", requestId,
+                        records.size(), d.events(), d.skipped(), d.errors());
+                yield answer(200, requestId, null);
+            }
+            case PushDelivery.NotDelivered n -> delivery.unavailable(answer(503, requestId, "delivery failed: " + n.detail()));
+        };
     }
 
     /** One record: base64 → gunzip (within the budget) → charged tree → log events, within the request's record limit. */

@@ -18,6 +18,21 @@ final class OverlapDedupe {
         return seen.putIfAbsent(eventId, timestamp) == null;
     }
 
+    /**
+     * True when {@code eventId} was not seen before; remembers it only when {@code timestamp >= keepFrom}, the
+     * start of the next window's overlap: an id older than that is never read again (pages of one window do not
+     * repeat), so a 24 h backfill keeps the ids of its last overlap, not of its whole range.
+     */
+    boolean firstTime(String eventId, long timestamp, long keepFrom) {
+        if (seen.containsKey(eventId)) {
+            return false;
+        }
+        if (timestamp >= keepFrom) {
+            seen.put(eventId, timestamp);
+        }
+        return true;
+    }
+
     /** Forgets ids of events older than {@code timestamp}: no later window reaches back that far. */
     void forgetBefore(long timestamp) {
         for (Iterator<Long> it = seen.values().iterator(); it.hasNext(); ) {

@@ -13,7 +13,10 @@ import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
+import io.auditbridge.core.push.PushBudget;
+import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.retry.RetryPolicy;
+import io.auditbridge.core.sink.DeadLetterLog;
 import io.auditbridge.core.sink.WebhookSink;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -108,12 +111,13 @@ class EksClusterIdentityTest {
                 .onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION)
                 .retry(RetryPolicy.builder().initialDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
                         .maxRetryDuration(Duration.ofSeconds(3)).build())
-                .deadLetters(new LogDeadLetters())
+                .deadLetters(DeadLetterLog.stderr())
                 .build();
         pipeline.start();
         String key = "fh-key-cluster-identity";
         try (HttpReceiver receiver = HttpReceiver.start(HttpReceiverConfig.builder().host("127.0.0.1").port(0).path("/firehose").build(),
-                new FirehoseRequestHandler(() -> key, new SubscriptionDelivery(pipeline), Duration.ofSeconds(20),
+                new FirehoseRequestHandler(() -> key, new PushDelivery<>(pipeline,
+                        PushBudget.forDeadline(Duration.ofSeconds(22), Duration.ofSeconds(3)), Duration.ofSeconds(5)),
                         java.time.Clock.systemUTC()))) {
             StringBuilder records = new StringBuilder();
             for (String p : List.of(payloadFrom("/aws/eks/prod-eu-1/cluster", "p-1"), payloadFrom("/aws/eks/dev/cluster", "d-1"),

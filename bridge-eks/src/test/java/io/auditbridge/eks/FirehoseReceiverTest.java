@@ -1,5 +1,8 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.push.PushBudget;
+import io.auditbridge.core.push.PushDelivery;
+import io.auditbridge.core.sink.DeadLetterLog;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -51,11 +54,11 @@ class FirehoseReceiverTest {
                 .onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION)
                 .retry(RetryPolicy.builder().initialDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
                         .maxRetryDuration(Duration.ofSeconds(3)).build())
-                .deadLetters(new LogDeadLetters())
+                .deadLetters(new DeadLetterLog(System.err, CLOCK))
                 .build();
         pipeline.start();
         receiver = HttpReceiver.start(HttpReceiverConfig.builder().host("127.0.0.1").port(0).path("/firehose").build(),
-                new FirehoseRequestHandler(() -> KEY, new SubscriptionDelivery(pipeline), Duration.ofSeconds(20), CLOCK));
+                new FirehoseRequestHandler(() -> KEY, new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(22), Duration.ofSeconds(3)), Duration.ofSeconds(5)), CLOCK));
     }
 
     @AfterEach

@@ -4,8 +4,6 @@ import io.auditbridge.core.cli.Summaries;
 import io.auditbridge.core.cli.Progress;
 import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.cli.HelpGroup;
-import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.Durations;
 import io.auditbridge.core.cli.LogOptions;
@@ -62,8 +60,8 @@ final class GkeBackfillCommand implements Callable<Integer> {
         Instant until = range.until(clock);
         AuditLogFilter filter = logging.filter(GceMetadata.fromEnvironment());
         LogEntryTranslator translator = new LogEntryTranslator();
-        BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.create("gke", translator, sink, null,
-                pipelineOptions, null, CheckpointStore.NONE, Pipeline.OnGiveUp.DEAD_LETTER);
+        BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.builder("gke", translator)
+                .sink(sink).pipeline(pipelineOptions).build();
         Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), "gke backfill",
                 () -> Summaries.delivered(runtime.metrics()), () -> Summaries.timeReached(runtime.metrics()));
         int code;

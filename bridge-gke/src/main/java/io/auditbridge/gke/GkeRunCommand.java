@@ -1,7 +1,6 @@
 package io.auditbridge.gke;
 
 import io.auditbridge.core.cli.HelpGroup;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.CheckpointOptions;
 import io.auditbridge.core.cli.ConfigException;
@@ -64,8 +63,8 @@ final class GkeRunCommand implements Callable<Integer> {
         }
         AuditLogFilter filter = logging.filter(GceMetadata.fromEnvironment());
         LogEntryTranslator translator = new LogEntryTranslator();
-        BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.create("gke", translator, sink, null,
-                pipelineOptions, ops, checkpoint.store(), Pipeline.OnGiveUp.DEAD_LETTER);
+        BridgeRuntime<com.google.logging.v2.LogEntry> runtime = BridgeRuntime.builder("gke", translator)
+                .sink(sink).pipeline(pipelineOptions).ops(ops).checkpoints(checkpoint.store()).build();
         return logging.poll(runtime, translator, filter, new CloudLoggingSource.Settings(lag, overlap, pollInterval,
                 logging.pageSize, logging.readsPerMinute, null, null), Clock.systemUTC(), drainTimeout);
     }

@@ -16,6 +16,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.Pipeline;
+import io.auditbridge.core.push.PushBudget;
+import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.sink.DeadLetterLog;
 import io.auditbridge.core.sink.WebhookSink;
@@ -70,6 +72,12 @@ class GkeAuditFunctionTest {
         webhook.stop();
     }
 
+    /** The function on the test's pipeline, with the budget ServerlessOptions gives a 60 s function timeout. */
+    private GkeAuditFunction function() {
+        return new GkeAuditFunction(new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(60), Duration.ofSeconds(30)),
+                Duration.ZERO));
+    }
+
     /** What Eventarc hands a 2nd-gen function for a Pub/Sub message: a MessagePublishedData JSON body. */
     static CloudEvent pubSubEvent(String messageId, byte[] logEntryJson) {
         ObjectNode body = EventJson.MAPPER.createObjectNode();
@@ -94,7 +102,7 @@ class GkeAuditFunctionTest {
     @Test
     void deliversTheTranslatedEventBeforeTheInvocationReturns() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(200)));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = function();
 
         function.accept(pubSubEvent("13548799232871234", Fixtures.bytes("logentries/delete-404.json")));
 
@@ -109,7 +117,7 @@ class GkeAuditFunctionTest {
     @Test
     void execFirstAndLastMessagesGiveOneResponseStartedAcrossInvocations() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(200)));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = function();
 
         function.accept(pubSubEvent("m-1", Fixtures.bytes("logentries/exec-first.json")));
         function.accept(pubSubEvent("m-2", Fixtures.bytes("logentries/exec-last.json")));
@@ -129,7 +137,7 @@ class GkeAuditFunctionTest {
     @Test
     void failsTheInvocationWhenDeliveryKeepsFailingSoPubSubRedelivers() {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(503)));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = function();
 
         assertThatThrownBy(() -> function.accept(pubSubEvent("m-3", Fixtures.bytes("logentries/pod-create.json"))))
                 .isInstanceOf(DeliveryFailedException.class).hasMessageContaining("503");
@@ -139,7 +147,7 @@ class GkeAuditFunctionTest {
     @Test
     void redeliveryAfterAFailureSucceedsOnceTheWebhookIsBack() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(503)));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = function();
         CloudEvent message = pubSubEvent("m-4", Fixtures.bytes("logentries/pod-create.json"));
         assertThatThrownBy(() -> function.accept(message)).isInstanceOf(DeliveryFailedException.class);
 
@@ -154,7 +162,7 @@ class GkeAuditFunctionTest {
     @Test
     void anEventTheSinkRefusesIsAcknowledgedOnlyAsAStructuredLogLineNeverAsAFileInTmp() throws Exception {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(422).withBody("invalid object")));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = function();
 
         function.accept(pubSubEvent("13548799232871235", Fixtures.bytes("logentries/delete-404.json")));
 
@@ -170,7 +178,7 @@ class GkeAuditFunctionTest {
     @Test
     void aMisconfiguredSinkFailsTheInvocationAndLogsNoDeadLetter() {
         webhook.stubFor(post(urlEqualTo("/k8s_audit")).willReturn(aResponse().withStatus(401)));
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = function();
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> function.accept(pubSubEvent("13548799232871236", Fixtures.bytes("logentries/delete-404.json"))))
                 .isInstanceOf(io.auditbridge.core.DeliveryFailedException.class).hasMessageContaining("HTTP 401");
@@ -179,7 +187,7 @@ class GkeAuditFunctionTest {
 
     @Test
     void foreignMessagesAreAcknowledgedWithoutCallingTheWebhook() throws Exception {
-        GkeAuditFunction function = new GkeAuditFunction(pipeline, Duration.ofSeconds(60));
+        GkeAuditFunction function = function();
         function.accept(pubSubEvent("m-5", Fixtures.bytes("logentries/container-log.json")));
         function.accept(pubSubEvent("m-6", "not json at all".getBytes(StandardCharsets.UTF_8)));
         assertThat(webhook.getAllServeEvents()).isEmpty();

@@ -1,19 +1,15 @@
 package io.auditbridge.openshift;
 
-import io.auditbridge.core.DeliveryFailedException;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceRecord;
-import io.auditbridge.core.Submission;
 import io.auditbridge.core.http.BadRequestException;
 import io.auditbridge.core.http.HandlerResponse;
 import io.auditbridge.core.http.ReceivedRequest;
 import io.auditbridge.core.http.RequestHandler;
+import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.http.PayloadTooLargeException;
 import io.auditbridge.core.http.RequestBudget;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,21 +24,19 @@ import org.slf4j.LoggerFactory;
 final class ForwarderHandler implements RequestHandler {
     private static final Logger log = LoggerFactory.getLogger(ForwarderHandler.class);
 
-    private final Pipeline<ForwardedRecord> pipeline;
+    private final PushDelivery<ForwardedRecord> delivery;
     private final String clusterName;
     private final String clusterNameHeader;
-    private final Duration retryAfter;
     private final AtomicLong requests = new AtomicLong();
 
     /**
      * @param clusterName       the cluster name when the request does not carry one, or null
      * @param clusterNameHeader request header naming the cluster (set in the CLF output's {@code http.headers}), or null
      */
-    ForwarderHandler(Pipeline<ForwardedRecord> pipeline, String clusterName, String clusterNameHeader, Duration retryAfter) {
-        this.pipeline = pipeline;
+    ForwarderHandler(PushDelivery<ForwardedRecord> delivery, String clusterName, String clusterNameHeader) {
+        this.delivery = delivery;
         this.clusterName = clusterName;
         this.clusterNameHeader = clusterNameHeader;
-        this.retryAfter = retryAfter;
     }
 
     @Override
@@ -54,7 +48,7 @@ final class ForwarderHandler implements RequestHandler {
         RequestBudget.Lease lease = request.budget();
         long bodyMark = lease.held();
         List<SourceRecord<ForwardedRecord>> chunk = new ArrayList<>(CHUNK_RECORDS);
-        List<Submission> submissions = new ArrayList<>();
+        PushDelivery<ForwardedRecord>.Push push = delivery.open();
         long[] count = {0};
         try {
             ForwarderBody.read(request.body(), request.jsonReader(), json -> {
@@ -64,10 +58,10 @@ final class ForwarderHandler implements RequestHandler {
                 }
                 chunk.add(SourceRecord.unpositioned(requestId + "#" + (count[0] - 1), new ForwardedRecord(json, cluster)));
                 if (chunk.size() >= CHUNK_RECORDS || lease.held() - bodyMark >= CHUNK_BYTES) {
-                    submitChunk(chunk, submissions, lease, bodyMark);
+                    submitChunk(chunk, push, lease, bodyMark);
                 }
             });
-            submitChunk(chunk, submissions, lease, bodyMark);
+            submitChunk(chunk, push, lease, bodyMark);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         } catch (TooManyRecords e) {
@@ -75,41 +69,29 @@ final class ForwarderHandler implements RequestHandler {
         } catch (Interrupted e) {
             throw e.cause;
         }
-        long events = 0;
-        long skipped = 0;
-        long errors = 0;
-        long deduped = 0;
-        for (Submission submission : submissions) {
-            try {
-                submission.done().get();
-            } catch (ExecutionException e) {
-                String why = e.getCause() instanceof DeliveryFailedException ? e.getCause().getMessage() : e.getCause().getClass().getName();
-                log.warn("request {} not delivered, answering 503 so the collector retries: {}", requestId, why);
-                return HandlerResponse.text(503, "events not delivered yet; retry")
-                        .withHeader("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
-            }
-            events += submission.events();
-            skipped += submission.skipped();
-            errors += submission.errors();
-            deduped += submission.deduped();
+        PushDelivery.Outcome outcome = push.finish(null);
+        if (outcome instanceof PushDelivery.NotDelivered n) {
+            log.warn("request {} not delivered, answering 503 so the collector retries: {}", requestId, n.detail());
+            return delivery.unavailable(HandlerResponse.text(503, "events not delivered yet; retry"));
         }
-        log.debug("request {} delivered records={} events={} skipped={} errors={} deduped={}", requestId, count[0], events,
-                skipped, errors, deduped);
-        return HandlerResponse.json(200, "{\"records\":" + count[0] + ",\"events\":" + events
-                + ",\"skipped\":" + skipped + ",\"errors\":" + errors + ",\"deduplicated\":" + deduped + "}");
+        log.debug("request {} delivered records={} events={} skipped={} errors={} deduped={}", requestId, count[0],
+                outcome.events(), outcome.skipped(), outcome.errors(), outcome.deduped());
+        return HandlerResponse.json(200, "{\"records\":" + count[0] + ",\"events\":" + outcome.events()
+                + ",\"skipped\":" + outcome.skipped() + ",\"errors\":" + outcome.errors()
+                + ",\"deduplicated\":" + outcome.deduped() + "}");
     }
 
     /** Records per submitted chunk, and the tree bytes after which a chunk is submitted early. */
     static final int CHUNK_RECORDS = 256;
     static final long CHUNK_BYTES = 4L * 1024 * 1024;
 
-    private void submitChunk(List<SourceRecord<ForwardedRecord>> chunk, List<Submission> submissions,
+    private void submitChunk(List<SourceRecord<ForwardedRecord>> chunk, PushDelivery<ForwardedRecord>.Push push,
                              RequestBudget.Lease lease, long bodyMark) {
         if (chunk.isEmpty()) {
             return;
         }
         try {
-            submissions.add(pipeline.submit(List.copyOf(chunk)));
+            push.submit(List.copyOf(chunk));
         } catch (InterruptedException e) {
             throw new Interrupted(e);
         }

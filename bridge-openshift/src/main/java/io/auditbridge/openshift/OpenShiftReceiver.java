@@ -5,6 +5,7 @@ import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
 import io.auditbridge.core.http.ResponseObserver;
 import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.core.push.PushDelivery;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -24,16 +25,28 @@ public final class OpenShiftReceiver implements AutoCloseable {
     }
 
     /**
-     * Starts serving. {@code pipeline} must be started and should hand failures back
-     * ({@link Pipeline.OnGiveUp#FAIL_SUBMISSION}) with a retry budget shorter than the request timeout, so a
-     * sink outage turns into a 503 the collector retries rather than a timeout.
+     * Starts serving. The pipeline behind {@code delivery} must be started and should hand failures back
+     * ({@link Pipeline.OnGiveUp#FAIL_SUBMISSION}) within the delivery's budget, so a sink outage turns into a
+     * 503 the collector retries rather than a timeout.
      */
-    public static OpenShiftReceiver start(HttpReceiverConfig config, Pipeline<ForwardedRecord> pipeline,
+    public static OpenShiftReceiver start(HttpReceiverConfig config, PushDelivery<ForwardedRecord> delivery,
                                           String clusterName, String clusterNameHeader) throws IOException {
-        ForwarderHandler handler = new ForwarderHandler(pipeline, clusterName, clusterNameHeader, config.retryAfter());
-        PipelineMetrics metrics = pipeline.metrics();
-        HttpReceiverConfig limited = config.mediaTypes().isEmpty() ? config.withMediaTypes(MEDIA_TYPES) : config;
-        return new OpenShiftReceiver(HttpReceiver.start(limited, handler, new ResponseObserver() {
+        return new OpenShiftReceiver(HttpReceiver.start(limited(config), handler(delivery, clusterName, clusterNameHeader),
+                observer(delivery.pipeline().metrics())));
+    }
+
+    static ForwarderHandler handler(PushDelivery<ForwardedRecord> delivery, String clusterName, String clusterNameHeader) {
+        return new ForwarderHandler(delivery, clusterName, clusterNameHeader);
+    }
+
+    /** Only the media types a ClusterLogForwarder sends, unless the config already names some. */
+    static HttpReceiverConfig limited(HttpReceiverConfig config) {
+        return config.mediaTypes().isEmpty() ? config.withMediaTypes(MEDIA_TYPES) : config;
+    }
+
+    /** Counts answers by status and refusals by reason. */
+    static ResponseObserver observer(PipelineMetrics metrics) {
+        return new ResponseObserver() {
             @Override
             public void responded(String path, int status, Duration elapsed) {
                 metrics.counter(REQUESTS_METRIC, "Requests answered by the receiver, by HTTP status",
@@ -45,7 +58,7 @@ public final class OpenShiftReceiver implements AutoCloseable {
                 metrics.counter(ResponseObserver.REJECTED_METRIC, "Requests the receiver refused, by reason", "reason", reason)
                         .increment();
             }
-        }));
+        };
     }
 
     /** What a ClusterLogForwarder http output sends: {@code format: json} or {@code ndjson} (CLO allows only these). */

@@ -1,8 +1,6 @@
 package io.auditbridge.openshift;
 
 import io.auditbridge.core.cli.HelpGroup;
-import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.LogOptions;
@@ -11,16 +9,11 @@ import io.auditbridge.core.cli.PipelineOptions;
 import io.auditbridge.core.cli.ReceiverOptions;
 import io.auditbridge.core.cli.SinkOptions;
 import io.auditbridge.core.http.HttpReceiverConfig;
-import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code run}: the HTTP(S) receiver for a ClusterLogForwarder http output, delivering to {@code --sink}. It
@@ -54,9 +47,6 @@ final class RunCommand implements Callable<Integer> {
             description = "Request header naming the cluster (set it in the CLF output's http.headers); '' to ignore (default ${DEFAULT-VALUE}).")
     String clusterNameHeader;
 
-    @Spec
-    CommandSpec spec;
-
     /** What a test gets once the receiver listens: its port and a way to stop {@code run} as SIGTERM would. */
     record Started(int port, Runnable stop) {}
 
@@ -76,51 +66,18 @@ final class RunCommand implements Callable<Integer> {
             throw new ConfigException("--auth-token-file", "required: anyone who can reach the port could inject audit "
                     + "Events (or use --auth-username-file/--auth-password-file, --tls-client-ca-file, --allow-unauthenticated)");
         }
-        boundRetryDuration(config.requestTimeout());
-        BridgeRuntime<ForwardedRecord> runtime = BridgeRuntime.create(OpenShiftTranslator.PROVIDER,
-                new OpenShiftTranslator(), sink, null, pipelineOptions, ops, CheckpointStore.NONE,
-                Pipeline.OnGiveUp.FAIL_SUBMISSION);
-        try {
-            runtime.pipeline().start();
-            OpenShiftReceiver server;
-            try {
-                server = OpenShiftReceiver.start(config, runtime.pipeline(), clusterName,
-                        clusterNameHeader == null || clusterNameHeader.isBlank() ? null : clusterNameHeader.strip());
-            } catch (IOException e) {
-                throw new ConfigException("--listen-port", "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+        BridgeRuntime<ForwardedRecord> runtime = BridgeRuntime.builder(OpenShiftTranslator.PROVIDER, new OpenShiftTranslator())
+                .sink(sink).pipeline(pipelineOptions).ops(ops)
+                .push(receiver.pushBudget(pipelineOptions), config.retryAfter()).build();
+        return runtime.runReceiver(push -> {
+            ReceiverOptions.Listening listening = receiver.listen(OpenShiftReceiver.limited(config),
+                    OpenShiftReceiver.handler(push, clusterName,
+                            clusterNameHeader == null || clusterNameHeader.isBlank() ? null : clusterNameHeader.strip()),
+                    OpenShiftReceiver.observer(runtime.metrics()));
+            if (onStarted != null) {
+                onStarted.accept(new Started(listening.port(), runtime::requestStop));
             }
-            runtime.addLivenessCheck(server::isAlive);
-            try {
-                if (onStarted != null) {
-                    onStarted.accept(new Started(server.port(), runtime::requestStop));
-                }
-                runtime.awaitShutdown();
-            } finally {
-                // Stop taking requests first; those still running are answered before the pipeline drains.
-                server.stop(config.requestTimeout());
-            }
-        } finally {
-            try {
-                runtime.close();
-            } finally {
-                runtime.markStopped(); // lets a SIGTERM hook waiting in awaitShutdown end the JVM
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * A receiver must answer before the collector's and its own timeout: without {@code --max-retry-duration}
-     * a sink outage would hold every request until it times out. Default: two thirds of the request timeout.
-     */
-    private void boundRetryDuration(Duration requestTimeout) {
-        OptionSpec option = spec.findOption("--max-retry-duration");
-        Duration given = option.getValue();
-        if (given == null) {
-            option.setValue(Duration.ofMillis(Math.max(1, requestTimeout.toMillis() * 2 / 3)));
-        } else if (given.compareTo(requestTimeout) >= 0) {
-            throw new ConfigException("--max-retry-duration", "must be shorter than --request-timeout (" + requestTimeout
-                    + ") so an undeliverable request is answered 503 rather than timing out");
-        }
+            return listening;
+        });
     }
 }

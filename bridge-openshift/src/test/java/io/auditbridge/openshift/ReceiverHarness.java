@@ -1,5 +1,8 @@
 package io.auditbridge.openshift;
 
+import io.auditbridge.core.push.PushBudget;
+import io.auditbridge.core.push.PushDelivery;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -59,7 +62,8 @@ final class ReceiverHarness implements AutoCloseable {
                 .build();
         pipeline.start();
         receiver = OpenShiftReceiver.start(config.host("127.0.0.1").port(0).path(OpenShiftReceiver.DEFAULT_PATH).build(),
-                pipeline, clusterName, OpenShiftReceiver.DEFAULT_CLUSTER_NAME_HEADER);
+                new PushDelivery<>(pipeline, PushBudget.forDeadline(Duration.ofSeconds(30), Duration.ofMillis(400)), Duration.ofSeconds(5)),
+                clusterName, OpenShiftReceiver.DEFAULT_CLUSTER_NAME_HEADER);
     }
 
     private static int freePort() {

@@ -10,6 +10,8 @@ import io.auditbridge.core.kubernetes.LeaseLeadership;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.SourceRunner;
+import io.auditbridge.core.push.PushBudget;
+import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,7 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -34,55 +36,49 @@ public final class BridgeRuntime<T> implements AutoCloseable {
 
     private final PipelineMetrics metrics;
     private final Pipeline<T> pipeline;
+    private final PushDelivery<T> push;
     private final OpsServer ops;
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ProcessLifecycle lifecycle = new ProcessLifecycle();
     private volatile BooleanSupplier sourceReady = () -> true;
     private final LeaseLeadership leadership;
     private volatile boolean standby;
     private volatile SourceRunner<T> runner;
     private final java.util.List<BooleanSupplier> liveness = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private BridgeRuntime(PipelineMetrics metrics, Pipeline<T> pipeline, OpsServer ops, LeaseLeadership leadership) {
-        this.metrics = metrics;
-        this.pipeline = pipeline;
-        this.ops = ops;
-        this.leadership = leadership;
-    }
-
-    /**
-     * Builds and starts the pipeline (not the source) and the ops endpoint.
-     *
-     * @param defaultSink the sink when {@code --sink} is absent; null makes it required
-     * @param ops         null for one-shot commands (no endpoint)
-     */
-    public static <T> BridgeRuntime<T> create(String source, Translator<T> translator, SinkOptions sinkOptions,
-                                              String defaultSink, PipelineOptions pipelineOptions, OpsOptions ops,
-                                              CheckpointStore checkpoints, Pipeline.OnGiveUp onGiveUp) throws IOException {
+    private BridgeRuntime(Builder<T> b) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PipelineMetrics metrics = new PipelineMetrics(registry, source);
-        Sink sink = sinkOptions.create(defaultSink, metrics);
-        Pipeline.Builder<T> b = Pipeline.builder(source, translator, sink)
+        this.metrics = new PipelineMetrics(registry, b.source);
+        Sink sink = b.sinkOptions.create(b.defaultSink, metrics);
+        Pipeline.Builder<T> pb = Pipeline.builder(b.source, b.translator, sink)
                 .metrics(metrics)
-                .checkpoints(checkpoints)
-                .onGiveUp(onGiveUp)
-                .deadLetters(pipelineOptions.deadLetters(Clock.systemUTC()))
+                .checkpoints(b.checkpoints)
+                .deadLetters(b.pipelineOptions.deadLetters(Clock.systemUTC()))
                 .onFatalError(BridgeRuntime::exitOnFatalError);
-        pipelineOptions.applyTo(b);
-        Pipeline<T> pipeline = b.build();
-        BridgeRuntime<T>[] self = new BridgeRuntime[1];
+        if (b.pushBudget.bounded()) {
+            // A push answers within its deadline: failures go back to the caller, who retries.
+            pb.onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION);
+            b.pipelineOptions.applyTo(pb, b.pushBudget.retry());
+        } else {
+            pb.onGiveUp(b.onGiveUp);
+            b.pipelineOptions.applyTo(pb);
+        }
+        this.pipeline = pb.build();
+        this.push = new PushDelivery<>(pipeline, b.pushBudget, b.retryAfter);
+        this.leadership = b.checkpoints instanceof LeaderElectedCheckpointStore l ? l.leadership() : null;
         OpsServer server = null;
-        if (ops != null && ops.port >= 0) {
+        if (b.ops != null && b.ops.port >= 0) {
             try {
-                server = OpsServer.start(ops.host, ops.port, registry, () -> self[0].isAlive(),
-                        () -> self[0].notReadyReason());
+                server = OpsServer.start(b.ops.host, b.ops.port, registry, this::isAlive, this::notReadyReason);
             } catch (IOException e) {
-                throw new ConfigException("--metrics-port", "cannot listen on " + ops.host + ":" + ops.port + ": " + e.getMessage());
+                throw new ConfigException("--metrics-port", "cannot listen on " + b.ops.host + ":" + b.ops.port + ": " + e.getMessage());
             }
         }
-        LeaseLeadership leadership = checkpoints instanceof LeaderElectedCheckpointStore l ? l.leadership() : null;
-        self[0] = new BridgeRuntime<>(metrics, pipeline, server, leadership);
-        return self[0];
+        this.ops = server;
+    }
+
+    /** Starts describing a runtime for {@code source} events translated by {@code translator}. */
+    public static <T> Builder<T> builder(String source, Translator<T> translator) {
+        return new Builder<>(source, translator);
     }
 
     /** Exit code after an Error on the delivery thread (EX_SOFTWARE): the orchestrator restarts, the checkpoint resumes. */
@@ -129,8 +125,10 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         liveness.add(alive);
     }
 
-    /** {@code /readyz}: a standby waiting for the Lease is ready (it is healthy and takes over when needed). */
-    /** Why {@code /readyz} answers 503 (the pipeline's reason first: sink, dead letters, a stuck partition), or null. */
+    /**
+     * Why {@code /readyz} answers 503 (the pipeline's reason first: sink, dead letters, a stuck partition), or null.
+     * A standby waiting for the Lease is ready (it is healthy and takes over when needed).
+     */
     public String notReadyReason() {
         if (standby) {
             return null;
@@ -159,10 +157,10 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         sourceReady(source::isReady);
         SourceRunner<T> runner = new SourceRunner<>(source, pipeline, pollInterval,
                 RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofMinutes(2)).build(),
-                Sleeper.until(stop), Clock.systemUTC());
+                Sleeper.until(lifecycle.stopSignal()), Clock.systemUTC());
         this.runner = runner;
         AtomicBoolean lostLeadership = new AtomicBoolean();
-        Thread hook = Thread.ofPlatform().unstarted(() -> {
+        Thread hook = lifecycle.installHook(() -> {
             log.info("stop requested: finishing in-flight deliveries");
             runner.stop();
             // A source blocked on back-pressure (the sink down) returns now; deliveries get the shutdown timeout.
@@ -170,10 +168,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
             if (leadership != null) {
                 leadership.stopStandingBy();
             }
-            stop.countDown();
-            awaitStopped();
         });
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
             if (leadership != null && !awaitLeadership(runner, lostLeadership)) {
                 return 0;
@@ -200,8 +195,8 @@ public final class BridgeRuntime<T> implements AutoCloseable {
                 source.close();
                 close();
             } finally {
-                stopped.countDown();
-                removeHook(hook);
+                lifecycle.markStopped();
+                ProcessLifecycle.removeHook(hook);
             }
         }
     }
@@ -215,24 +210,42 @@ public final class BridgeRuntime<T> implements AutoCloseable {
                 log.warn("lost the lease: stopping polling; the new leader resumes from the shared checkpoint");
                 runner.stop();
                 pipeline.beginShutdown();
-                stop.countDown();
+                lifecycle.requestStop();
             });
         } finally {
             standby = false;
         }
     }
 
-    /** For push sources (receivers, subscribers): blocks until SIGTERM, then the caller closes. */
-    public void awaitShutdown() throws InterruptedException {
-        Thread hook = Thread.ofPlatform().unstarted(() -> {
-            stop.countDown();
-            awaitStopped();
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        stop.await();
+    /** Starts a push endpoint once the pipeline runs; it hands pushes to the shared {@link PushDelivery}. */
+    @FunctionalInterface
+    public interface ReceiverStart<T> {
+        ProcessLifecycle.Receiver start(PushDelivery<T> push) throws Exception;
     }
 
-    /** Ends {@link #awaitShutdown}, or a {@link #runPolling} standing by or sleeping, from inside the process (tests, fatal source errors). */
+    /**
+     * The lifecycle of every push command (HTTP receivers, subscribers): starts the pipeline and the endpoint,
+     * serves until SIGTERM or {@link #requestStop()}, stops the endpoint (requests in flight are answered),
+     * ends the waits still open, drains and closes the pipeline, and only then lets the JVM exit. Returns 0.
+     */
+    public int runReceiver(ReceiverStart<T> start) throws Exception {
+        return lifecycle.serve(() -> {
+            pipeline.start();
+            ProcessLifecycle.Receiver receiver = start.start(push);
+            addLivenessCheck(receiver::isAlive);
+            return receiver;
+        }, () -> {
+            push.stop();
+            close();
+        });
+    }
+
+    /** The shared hand-off for this runtime's push endpoint. */
+    public PushDelivery<T> push() {
+        return push;
+    }
+
+    /** Ends {@link #runReceiver}, or a {@link #runPolling} standing by or sleeping, from inside the process (tests, fatal source errors). */
     public void requestStop() {
         SourceRunner<T> r = runner;
         if (r != null) {
@@ -242,28 +255,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         if (leadership != null) {
             leadership.stopStandingBy();
         }
-        stop.countDown();
-    }
-
-    /** Marks shutdown finished so a SIGTERM hook waiting in {@link #awaitShutdown} lets the JVM exit. */
-    public void markStopped() {
-        stopped.countDown();
-    }
-
-    private void awaitStopped() {
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running and waits for us; nothing to remove
-        }
+        lifecycle.requestStop();
     }
 
     @Override
@@ -274,6 +266,78 @@ public final class BridgeRuntime<T> implements AutoCloseable {
             if (ops != null) {
                 ops.close();
             }
+        }
+    }
+
+    /** Describes a runtime; {@link #build()} creates the sink, the pipeline (not started) and the ops endpoint. */
+    public static final class Builder<T> {
+        private final String source;
+        private final Translator<T> translator;
+        private SinkOptions sinkOptions;
+        private String defaultSink;
+        private PipelineOptions pipelineOptions;
+        private OpsOptions ops;
+        private CheckpointStore checkpoints = CheckpointStore.NONE;
+        private Pipeline.OnGiveUp onGiveUp = Pipeline.OnGiveUp.DEAD_LETTER;
+        private PushBudget pushBudget = PushBudget.UNBOUNDED;
+        private Duration retryAfter = Duration.ofSeconds(5);
+
+        private Builder(String source, Translator<T> translator) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.translator = Objects.requireNonNull(translator, "translator");
+        }
+
+        /** Where events go ({@code --sink}, required). */
+        public Builder<T> sink(SinkOptions options) {
+            this.sinkOptions = Objects.requireNonNull(options, "sink options");
+            return this;
+        }
+
+        /** The sink when {@code --sink} is absent (translate's console); without it {@code --sink} is required. */
+        public Builder<T> defaultSink(String sink) {
+            this.defaultSink = sink;
+            return this;
+        }
+
+        public Builder<T> pipeline(PipelineOptions options) {
+            this.pipelineOptions = Objects.requireNonNull(options, "pipeline options");
+            return this;
+        }
+
+        /** The {@code /metrics}, {@code /healthz}, {@code /readyz} endpoint; none without it (one-shot commands). */
+        public Builder<T> ops(OpsOptions options) {
+            this.ops = options;
+            return this;
+        }
+
+        /** Where a poller's positions are committed; none by default (push sources). */
+        public Builder<T> checkpoints(CheckpointStore store) {
+            this.checkpoints = Objects.requireNonNull(store, "checkpoints");
+            return this;
+        }
+
+        /** What happens once the retry budget is spent, for sources without a push deadline. */
+        public Builder<T> onGiveUp(Pipeline.OnGiveUp onGiveUp) {
+            this.onGiveUp = Objects.requireNonNull(onGiveUp, "onGiveUp");
+            return this;
+        }
+
+        /**
+         * A push entry point: with a bounded budget the pipeline hands failures back
+         * ({@link Pipeline.OnGiveUp#FAIL_SUBMISSION}) after {@code budget.retry()}, and a receiver's 503 asks
+         * for {@code retryAfter}.
+         */
+        public Builder<T> push(PushBudget budget, Duration retryAfter) {
+            this.pushBudget = Objects.requireNonNull(budget, "budget");
+            this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+            return this;
+        }
+
+        public BridgeRuntime<T> build() throws IOException {
+            if (sinkOptions == null || pipelineOptions == null) {
+                throw new IllegalStateException("sink and pipeline options are required");
+            }
+            return new BridgeRuntime<>(this);
         }
     }
 }

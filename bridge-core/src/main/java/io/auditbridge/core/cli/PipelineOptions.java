@@ -84,6 +84,11 @@ public final class PipelineOptions {
         return deadLetterFile;
     }
 
+    /** {@code --max-retry-duration}, or null when not given. */
+    public Duration maxRetryDuration() {
+        return maxRetryDuration;
+    }
+
     /** Whether dead letters go to stderr as JSON lines rather than to the file. */
     public boolean deadLetterLog() {
         return deadLetterLog;
@@ -105,6 +110,14 @@ public final class PipelineOptions {
 
     /** Applies these settings; a bad value throws ConfigException naming its option. */
     public <T> Pipeline.Builder<T> applyTo(Pipeline.Builder<T> b) {
+        return applyTo(b, maxRetryDuration);
+    }
+
+    /**
+     * Applies these settings with {@code retryDuration} as the retry budget (a push entry point's, from its
+     * {@link io.auditbridge.core.push.PushBudget}); a bad value throws ConfigException naming its option.
+     */
+    public <T> Pipeline.Builder<T> applyTo(Pipeline.Builder<T> b, Duration retryDuration) {
         try {
             b.batchLimits(new BatchLimits(batchMaxEvents, batchMaxBytes, batchMaxAge, Math.toIntExact(Math.min(maxEventBytes, Integer.MAX_VALUE))));
         } catch (IllegalArgumentException e) {
@@ -124,7 +137,7 @@ public final class PipelineOptions {
             b.shutdownTimeout(shutdownTimeout);
         }
         try {
-            b.retry(RetryPolicy.builder().initialDelay(retryInitial).maxDelay(retryMax).maxRetryDuration(maxRetryDuration).build());
+            b.retry(RetryPolicy.builder().initialDelay(retryInitial).maxDelay(retryMax).maxRetryDuration(retryDuration).build());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--retry-max-backoff", e.getMessage());
         }

@@ -1,6 +1,11 @@
 package io.auditbridge.core.cli;
 
+import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
+import io.auditbridge.core.http.RequestHandler;
+import io.auditbridge.core.http.ResponseObserver;
+import io.auditbridge.core.push.PushBudget;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +74,51 @@ public final class ReceiverOptions {
 
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /**
+     * The push budget of a receiver: its deadline is {@code --request-timeout}; {@code --max-retry-duration}, when
+     * given, must be shorter than it.
+     */
+    public PushBudget pushBudget(PipelineOptions pipeline) {
+        try {
+            return PushBudget.forDeadline(requestTimeout, pipeline.maxRetryDuration());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(pipeline.maxRetryDuration() == null ? "--request-timeout" : "--max-retry-duration",
+                    e.getMessage() + " (--request-timeout)");
+        }
+    }
+
+    /**
+     * Starts listening with {@code handler}; stopping lets requests in flight finish for up to the request
+     * timeout. A port that cannot be bound is a ConfigException naming {@code --listen-port}.
+     *
+     * @param observer told of every answer (a metric), or null
+     */
+    public Listening listen(HttpReceiverConfig config, RequestHandler handler, ResponseObserver observer) {
+        try {
+            HttpReceiver http = observer == null ? HttpReceiver.start(config, handler) : HttpReceiver.start(config, handler, observer);
+            return new Listening(http, config.requestTimeout());
+        } catch (IOException e) {
+            throw new ConfigException("--listen-port", "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+        }
+    }
+
+    /** A listening receiver as the process lifecycle stops it. */
+    public record Listening(HttpReceiver http, Duration grace) implements ProcessLifecycle.Receiver {
+        public int port() {
+            return http.port();
+        }
+
+        @Override
+        public void stop() {
+            http.stop(grace);
+        }
+
+        @Override
+        public boolean isAlive() {
+            return http.isAlive();
+        }
     }
 
     /** The receiver config; {@code defaultPath} serves when no {@code --path} was given. Bad values throw ConfigException. */

@@ -14,7 +14,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.K8sEventTranslator;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.cli.BridgeCli;
@@ -201,8 +200,8 @@ class LeaderHandOverTest {
                     "--leader-election", "--lease-duration", "2s", "--lease-renew-deadline", "1500ms",
                     "--lease-retry-period", "200ms");
             CheckpointStore store = KubernetesCoordination.create(server.createClient(), o.checkpoint, Map.of("POD_NAME", name)::get);
-            runtime = BridgeRuntime.create("fake", new K8sEventTranslator("fake", Map.of()), o.sink, null, o.pipeline,
-                    o.ops, store, Pipeline.OnGiveUp.DEAD_LETTER);
+            runtime = BridgeRuntime.builder("fake", new K8sEventTranslator("fake", Map.of()))
+                    .sink(o.sink).pipeline(o.pipeline).ops(o.ops).checkpoints(store).build();
             exit = CompletableFuture.supplyAsync(() -> {
                 try {
                     return runtime.runPolling(source, Duration.ofMillis(20), Duration.ofSeconds(10));

@@ -1,7 +1,6 @@
 package io.auditbridge.core.testing;
 
 import io.auditbridge.core.K8sEventTranslator;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeCli;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.CheckpointOptions;
@@ -46,8 +45,8 @@ public final class FileBridgeMain {
 
         @Override
         public Integer call() throws Exception {
-            BridgeRuntime<byte[]> runtime = BridgeRuntime.create("file", new K8sEventTranslator(null, Map.of()), sink, null,
-                    pipeline, ops, checkpoint.store(), Pipeline.OnGiveUp.DEAD_LETTER);
+            BridgeRuntime<byte[]> runtime = BridgeRuntime.builder("file", new K8sEventTranslator(null, Map.of()))
+                    .sink(sink).pipeline(pipeline).ops(ops).checkpoints(checkpoint.store()).build();
             return runtime.runPolling(new NdjsonFileSource(input, 50), Duration.ofMillis(100), Duration.ofMinutes(5));
         }
     }

@@ -55,7 +55,8 @@ public final class ReceiverThroughputBench {
                 .deadLetters(new DeadLetterFile(dead, Clock.systemUTC())).build();
         pipeline.start();
         try (OpenShiftReceiver receiver = OpenShiftReceiver.start(HttpReceiverConfig.builder().host("127.0.0.1").port(0)
-                .path(OpenShiftReceiver.DEFAULT_PATH).maxConcurrent(SENDERS + 8).build(), pipeline, null, null)) {
+                .path(OpenShiftReceiver.DEFAULT_PATH).maxConcurrent(SENDERS + 8).build(),
+                new io.auditbridge.core.push.PushDelivery<>(pipeline, io.auditbridge.core.push.PushBudget.UNBOUNDED, java.time.Duration.ofSeconds(5)), null, null)) {
             String url = "http://127.0.0.1:" + receiver.port() + OpenShiftReceiver.DEFAULT_PATH;
             Dispatcher dispatcher = new Dispatcher();
             dispatcher.setMaxRequestsPerHost(SENDERS);

@@ -4,6 +4,7 @@ import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.cli.OpsOptions;
+import io.auditbridge.core.cli.ProcessLifecycle;
 import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
 import io.auditbridge.core.http.ResponseObserver;
@@ -16,7 +17,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -31,6 +31,7 @@ public final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     /** Falco's webhookMaxBatchSize: the apiserver's default truncate size plus about 20 %. */
     public static final long MAX_BODY_BYTES = 12L * 1024 * 1024;
+    private static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(5);
 
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default ${DEFAULT-VALUE}).")
     String host;
@@ -63,9 +64,15 @@ public final class ServeCommand implements Callable<Integer> {
     LogOptions logOptions;
 
     /** A started webhook: its port, and close() to stop it. */
-    public record Running(HttpReceiver receiver, OpsServer ops, DetectorRuntime runtime) implements AutoCloseable {
+    public record Running(HttpReceiver receiver, OpsServer ops, DetectorRuntime runtime) implements ProcessLifecycle.Receiver {
         public int port() {
             return receiver.port();
+        }
+
+        /** Stops taking requests; those being evaluated are answered first. */
+        @Override
+        public void stop() {
+            receiver.stop(STOP_GRACE);
         }
 
         @Override
@@ -78,22 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (Running running = start()) {
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-                stop.countDown();
-                try {
-                    stopped.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            stop.await();
-        } finally {
-            stopped.countDown();
-        }
-        return 0;
+        return new ProcessLifecycle().serve(this::start, null);
     }
 
     /** Loads the rules, opens the alert output and starts listening (and the ops endpoint unless --metrics-port -1). */
