@@ -154,7 +154,14 @@ public final class EksInput {
      * (subscription payloads, Firehose requests, pretty-printed Events) one JSON document at a time.
      */
     public static void stream(String name, InputStream input, RecordConsumer out) throws IOException, InterruptedException {
-        LineReader lines = new LineReader(Gzip.gunzipIfGzip(input));
+        InputStream body = Gzip.gunzipIfGzip(input);
+        if (startsWithContainer(LineReader.peek(body, 64 * 1024))) {
+            // FilterLogEvents output, subscription payloads, Firehose requests: read as JSON documents, never
+            // as lines (`aws logs filter-log-events` may write a whole 1 GB page on one line).
+            streamDocuments(name, body, out);
+            return;
+        }
+        LineReader lines = new LineReader(body);
         byte[] first;
         do {
             first = lines.next();
@@ -271,6 +278,20 @@ public final class EksInput {
             }
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("not valid JSON after record " + count);
+        }
+    }
+
+    private static final java.util.Set<String> CONTAINER_FIELDS = java.util.Set.of("events", "searchedLogStreams",
+            "nextToken", "nextForwardToken", "awslogs", "messageType", "owner", "logGroup", "logStream",
+            "subscriptionFilters", "logEvents", "requestId", "records", "timestamp");
+
+    /** Whether the input starts with an object whose first field is a CloudWatch container's, not an Event's. */
+    private static boolean startsWithContainer(byte[] head) {
+        try (JsonParser p = EventJson.MAPPER.createParser(head)) {
+            return p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME
+                    && CONTAINER_FIELDS.contains(p.currentName());
+        } catch (IOException e) {
+            return false;
         }
     }
 
