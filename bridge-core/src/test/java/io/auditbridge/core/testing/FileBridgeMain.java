@@ -25,8 +25,12 @@ public final class FileBridgeMain {
 
     @Command(name = "run")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--input", required = true)
+        @Option(names = "--input")
         Path input;
+
+        /** Instead of --input: this many generated Events (a backfill from a fake source of any size). */
+        @Option(names = "--generate")
+        Long generate;
 
         @Mixin
         SinkOptions sink;
@@ -47,7 +51,8 @@ public final class FileBridgeMain {
         public Integer call() throws Exception {
             BridgeRuntime<byte[]> runtime = BridgeRuntime.builder("file", new K8sEventTranslator(null, Map.of()))
                     .sink(sink).pipeline(pipeline).ops(ops).checkpoints(checkpoint.store()).build();
-            return runtime.runPolling(new NdjsonFileSource(input, 50), Duration.ofMillis(100), Duration.ofMinutes(5));
+            return runtime.runPolling(generate != null ? new GeneratedEventSource(generate, 500) : new NdjsonFileSource(input, 50),
+                    Duration.ofMillis(100), Duration.ofMinutes(5));
         }
     }
 }
