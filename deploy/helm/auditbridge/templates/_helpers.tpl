@@ -75,5 +75,5 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 
 {{- define "auditbridge.rulesFiles" -}}
-/etc/auditbridge/rules/bundled/auditbridge_k8s_audit_rules.yaml{{ if or .Values.detector.rules.custom .Values.detector.rules.existingConfigMap }},/etc/auditbridge/rules/custom/rules.yaml{{ end }}
+bundled,/etc/auditbridge/rules/custom
 {{- end -}}

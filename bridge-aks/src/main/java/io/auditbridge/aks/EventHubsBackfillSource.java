@@ -4,6 +4,7 @@ import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.models.EventPosition;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.TransientSourceException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,6 +31,9 @@ final class EventHubsBackfillSource implements Source<byte[]> {
     private String current;
     private Long end;
     private EventPosition next;
+    private int emptyReads;
+    /** Empty reads in a row before the end sequence number that fail the backfill (each after the runner's backoff). */
+    static final int MAX_EMPTY_READS = 8;
 
     EventHubsBackfillSource(PartitionReader reader, List<String> partitions, Instant since, Instant until, int maxMessages) {
         this.reader = reader;
@@ -45,15 +49,33 @@ final class EventHubsBackfillSource implements Source<byte[]> {
         log.info("backfill of partitions {} from {} until {}", pending, since, until);
     }
 
+    /**
+     * @throws TransientSourceException when a read came back empty before the partition's end sequence number
+     *                                  (recorded at start): the runner backs off and polls again
+     * @throws IllegalStateException    when that kept happening: the backfill fails (non-zero) rather than
+     *                                  silently end a partition early
+     */
     @Override
-    public List<SourceRecord<byte[]>> poll() {
+    public List<SourceRecord<byte[]>> poll() throws TransientSourceException {
         while (true) {
             if (current == null && !openNext()) {
                 return null;
             }
             List<EventData> batch = reader.read(current, next, maxMessages);
             List<SourceRecord<byte[]>> records = new ArrayList<>(batch.size());
-            boolean done = batch.isEmpty();
+            boolean done = batch.isEmpty() && nothingInRange();
+            if (batch.isEmpty() && !done) {
+                emptyReads++;
+                String why = "backfill partition " + current + ": empty read before sequence number " + end
+                        + " (the partition's last message when the backfill started)";
+                if (emptyReads > MAX_EMPTY_READS) {
+                    throw new IllegalStateException(why + "; gave up after " + emptyReads + " reads, the partition is not finished");
+                }
+                throw new TransientSourceException(why, null);
+            }
+            if (!batch.isEmpty()) {
+                emptyReads = 0;
+            }
             for (EventData e : batch) {
                 if (!e.getEnqueuedTime().isBefore(until) || e.getSequenceNumber() > end) {
                     done = true;
@@ -74,6 +96,18 @@ final class EventHubsBackfillSource implements Source<byte[]> {
         }
     }
 
+    /**
+     * After an empty first read (from {@code since}): true when the partition's last message at start is older
+     * than {@code since}, so there is nothing to read; false when the read should have returned something.
+     */
+    private boolean nothingInRange() {
+        if (next.getEnqueuedDateTime() == null) {
+            return false; // reading on from a sequence number below the end: messages are there
+        }
+        List<EventData> last = reader.read(current, EventPosition.fromSequenceNumber(end - 1), 1);
+        return !last.isEmpty() && last.getFirst().getSequenceNumber().equals(end) && last.getFirst().getEnqueuedTime().isBefore(since);
+    }
+
     /** Moves to the next non-empty partition; false when all are done. */
     private boolean openNext() {
         while (!pending.isEmpty()) {
@@ -85,6 +119,7 @@ final class EventHubsBackfillSource implements Source<byte[]> {
             }
             current = p;
             end = last;
+            emptyReads = 0;
             next = EventPosition.fromEnqueuedTime(since);
             return true;
         }

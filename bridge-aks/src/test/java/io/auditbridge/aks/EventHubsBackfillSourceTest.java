@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.models.EventPosition;
 import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.TransientSourceException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ class EventHubsBackfillSourceTest {
     private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
 
     /** A hub in memory: message n of a partition is enqueued at T0 + n minutes. */
-    private static final class FakeHub implements PartitionReader {
+    private static class FakeHub implements PartitionReader {
         final Map<String, List<EventData>> partitions = new LinkedHashMap<>();
         final List<String> reads = new ArrayList<>();
 
@@ -60,12 +61,72 @@ class EventHubsBackfillSourceTest {
         source.start(Map.of());
         List<String> ids = new ArrayList<>();
         List<SourceRecord<byte[]>> batch;
-        while ((batch = source.poll()) != null) {
+        while ((batch = poll(source)) != null) {
             for (SourceRecord<byte[]> r : batch) {
                 ids.add(r.partition() + ":" + r.position());
             }
         }
         return ids;
+    }
+
+    /** Polls as the runner does: a transient failure is retried (the runner would back off first). */
+    private static List<SourceRecord<byte[]>> poll(EventHubsBackfillSource source) {
+        while (true) {
+            try {
+                return source.poll();
+            } catch (TransientSourceException e) {
+                // the runner backs off, then polls again
+            }
+        }
+    }
+
+    @Test
+    void anEmptyReadBeforeTheEndSequenceNumberIsRetriedNotTheEndOfThePartition() {
+        FakeHub hub = new FakeHub() {
+            int emptyAnswers = 3;
+
+            @Override
+            public List<EventData> read(String partition, EventPosition from, int max) {
+                // Event Hubs answers an empty page when no message arrived within the receive timeout.
+                if (from.getSequenceNumber() != null && from.getSequenceNumber() == 1 && emptyAnswers-- > 0) {
+                    reads.add(partition + "@empty");
+                    return List.of();
+                }
+                return super.read(partition, from, max);
+            }
+        }.partition("0", 6);
+        List<String> read = drain(new EventHubsBackfillSource(hub, List.of("0"), T0, T0.plusSeconds(86_400), 2));
+        assertThat(read).containsExactly("0:0", "0:1", "0:2", "0:3", "0:4", "0:5");
+        assertThat(hub.reads).contains("0@empty");
+    }
+
+    @Test
+    void aPartitionThatCannotBeFinishedFailsTheBackfill() {
+        FakeHub hub = new FakeHub() {
+            @Override
+            public List<EventData> read(String partition, EventPosition from, int max) {
+                return from.getSequenceNumber() != null && from.getSequenceNumber() >= 1 ? List.of() : super.read(partition, from, max);
+            }
+        }.partition("0", 6);
+        EventHubsBackfillSource source = new EventHubsBackfillSource(hub, List.of("0"), T0, T0.plusSeconds(86_400), 2);
+        source.start(Map.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            while (true) {
+                try {
+                    if (source.poll() == null) {
+                        return;
+                    }
+                } catch (TransientSourceException e) {
+                    // retried, as the runner does
+                }
+            }
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("partition 0").hasMessageContaining("not finished");
+    }
+
+    @Test
+    void aPartitionWhoseMessagesAreAllBeforeSinceIsDoneAfterOneEmptyRead() {
+        FakeHub hub = new FakeHub().partition("0", 3);
+        assertThat(drain(new EventHubsBackfillSource(hub, List.of("0"), T0.plusSeconds(3600), T0.plusSeconds(7200), 10))).isEmpty();
     }
 
     @Test
@@ -83,12 +144,12 @@ class EventHubsBackfillSourceTest {
         FakeHub hub = new FakeHub().partition("0", 3);
         EventHubsBackfillSource source = new EventHubsBackfillSource(hub, List.of("0"), T0, T0.plusSeconds(86_400), 100);
         source.start(Map.of());
-        List<SourceRecord<byte[]>> first = source.poll();
+        List<SourceRecord<byte[]>> first = poll(source);
         // Messages that arrive after the start are outside the backfill.
         hub.partitions.get("0").add(new PositionedEventData(Bodies.message("late"), 3, T0.plusSeconds(200)));
 
         assertThat(first).extracting(SourceRecord::position).containsExactly("0", "1", "2");
-        assertThat(source.poll()).isNull();
+        assertThat(poll(source)).isNull();
     }
 
     @Test

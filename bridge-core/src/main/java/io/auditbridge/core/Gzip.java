@@ -46,4 +46,16 @@ public final class Gzip {
         }
         return out.toByteArray();
     }
+
+    /**
+     * {@code in} decompressed when it starts with gzip's magic number, else {@code in} itself; streamed, so a
+     * large saved file is never held whole. {@code in} must support mark/reset (a BufferedInputStream).
+     */
+    public static InputStream gunzipIfGzip(InputStream in) throws IOException {
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1F && b1 == 0x8B ? new java.io.BufferedInputStream(new GZIPInputStream(in, CHUNK), CHUNK) : in;
+    }
 }

@@ -3,6 +3,7 @@ package io.auditbridge.core;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.AckLedger;
 import io.auditbridge.core.pipeline.BatchLimits;
+import io.auditbridge.core.pipeline.CommitPolicy;
 import io.auditbridge.core.pipeline.DedupeWindow;
 import io.auditbridge.core.pipeline.DeliveryQueue;
 import io.auditbridge.core.pipeline.InFlightCopies;
@@ -71,7 +72,16 @@ public final class Pipeline<T> implements AutoCloseable {
     private final DeliveryQueue queue;
     private final Thread deliveryThread;
     private volatile Map<String, String> committed = Map.of();
-    private volatile boolean started;
+    /**
+     * The lifecycle, one state moved by compare-and-set (Debezium's engine): CREATED → STARTED → STOPPING →
+     * STOPPED. Submits are refused before STARTED; from STOPPING on they fail (nothing after them commits).
+     */
+    public enum State { CREATED, STARTED, STOPPING, STOPPED }
+
+    private final java.util.concurrent.atomic.AtomicReference<State> state = new java.util.concurrent.atomic.AtomicReference<>(State.CREATED);
+    private final CommitPolicy commitPolicy;
+    private long batchesSinceCommit;
+    private long lastCommitMillis;
     /** Why the sink cannot take events right now (for /readyz), or null while it answers. */
     private volatile String sinkProblem;
     /** Why dead letters cannot be written right now (for /readyz), or null. */
@@ -94,6 +104,7 @@ public final class Pipeline<T> implements AutoCloseable {
         this.onGiveUp = b.onGiveUp;
         this.shutdownTimeout = b.shutdownTimeout;
         this.onFatalError = b.onFatalError;
+        this.commitPolicy = b.commitPolicy;
         this.maxEventBytes = b.limits.maxEventBytes();
         this.queue = new DeliveryQueue(b.limits, b.maxInFlightEvents, b.maxInFlightBytes, b.clock);
         this.recordErrorLog = new LogLimiter(20, b.clock);
@@ -110,12 +121,14 @@ public final class Pipeline<T> implements AutoCloseable {
 
     /** Loads the committed positions, starts the delivery thread, and returns the positions for the Source. */
     public synchronized Map<String, String> start() throws IOException {
-        if (started) {
-            throw new IllegalStateException("pipeline already started");
+        State now = state.get();
+        if (now != State.CREATED) {
+            throw new IllegalStateException("pipeline already started: it is " + now + ", not " + State.CREATED);
         }
         committed = Map.copyOf(checkpoints.load());
         ledger.seed(committed);
-        started = true;
+        lastCommitMillis = clock.millis();
+        move(State.CREATED, State.STARTED);
         deliveryThread.start();
         log.info("pipeline started source={} sink={} committed={}", source, sink.describe(), committed);
         return committed;
@@ -126,7 +139,7 @@ public final class Pipeline<T> implements AutoCloseable {
      * after enqueueing; {@link Submission#done()} tells when they are delivered.
      */
     public Submission submit(List<SourceRecord<T>> records) throws InterruptedException {
-        if (!started) {
+        if (state.get() == State.CREATED) {
             throw new IllegalStateException("pipeline not started");
         }
         Submission submission = new Submission(records.size());
@@ -221,7 +234,19 @@ public final class Pipeline<T> implements AutoCloseable {
      * {@link #drain} and {@link #close} ends at most the shutdown timeout from now.
      */
     public void beginShutdown() {
+        state.compareAndSet(State.STARTED, State.STOPPING);
         queue.closeIntake(System.nanoTime() + shutdownTimeout.toNanos());
+    }
+
+    /** The lifecycle state now. */
+    public State state() {
+        return state.get();
+    }
+
+    private void move(State from, State to) {
+        if (!state.compareAndSet(from, to)) {
+            throw new IllegalStateException("pipeline cannot go from " + from + " to " + to + ": it is " + state.get());
+        }
     }
 
     /** Counts and logs a record error, dead-lettering the record when asked; false if that write did not happen. */
@@ -298,8 +323,9 @@ public final class Pipeline<T> implements AutoCloseable {
      * redacted by the sink; URLs lose their user info and query).
      */
     public String notReadyReason() {
-        if (!started) {
-            return "pipeline not started";
+        State now = state.get();
+        if (now != State.STARTED) {
+            return now == State.CREATED ? "pipeline not started" : "pipeline " + now.name().toLowerCase(java.util.Locale.ROOT);
         }
         if (!deliveryThread.isAlive()) {
             return "delivery thread stopped";
@@ -337,7 +363,7 @@ public final class Pipeline<T> implements AutoCloseable {
             List<PendingEvent> batch;
             while ((batch = queue.nextBatch()) != null) {
                 deliver(batch);
-                commit();
+                commitIfDue();
                 if (stop.getCount() == 0) {
                     break;
                 }
@@ -553,7 +579,17 @@ public final class Pipeline<T> implements AutoCloseable {
         }
     }
 
+    /** After a batch: commits when the {@link CommitPolicy} says so. */
+    private void commitIfDue() {
+        batchesSinceCommit++;
+        if (commitPolicy.shouldCommit(batchesSinceCommit, Duration.ofMillis(Math.max(0, clock.millis() - lastCommitMillis)))) {
+            commit();
+        }
+    }
+
     private synchronized void commit() {
+        batchesSinceCommit = 0;
+        lastCommitMillis = clock.millis();
         Map<String, String> next = ledger.committable();
         if (next.isEmpty() || next.equals(committed)) {
             return;
@@ -601,16 +637,21 @@ public final class Pipeline<T> implements AutoCloseable {
      */
     @Override
     public void close() throws Exception {
-        if (!started) {
+        if (state.compareAndSet(State.CREATED, State.STOPPED)) {
             closeResources();
+            return;
+        }
+        if (state.get() == State.STOPPED) {
             return;
         }
         beginShutdown();
         boolean idle = queue.awaitIdle(shutdownTimeout);
         queue.close();
         if (!idle) {
-            log.warn("shutdown timeout: {} events not delivered, their positions stay uncommitted source={}",
-                    queue.inFlightEvents(), source);
+            AckLedger.Committable lag = ledger.snapshot();
+            log.warn("shutdown timeout: {} events not delivered, their positions stay uncommitted source={} "
+                    + "pendingRecords={} mostBacklogged={} ({} records)", queue.inFlightEvents(), source,
+                    lag.pendingRecords(), lag.mostBackloggedPartition(), lag.mostBackloggedPending());
             stop.countDown();
         }
         deliveryThread.join(shutdownTimeout.toMillis());
@@ -621,6 +662,7 @@ public final class Pipeline<T> implements AutoCloseable {
         }
         stop.countDown();
         commit();
+        state.set(State.STOPPED);
         closeResources();
         log.info("pipeline stopped source={} committed={}", source, committed);
     }
@@ -659,6 +701,7 @@ public final class Pipeline<T> implements AutoCloseable {
         private OnGiveUp onGiveUp = OnGiveUp.DEAD_LETTER;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private java.util.function.Consumer<Error> onFatalError = e -> {};
+        private CommitPolicy commitPolicy = CommitPolicy.always();
 
         private Builder(String source, Translator<T> translator, Sink sink) {
             this.source = Objects.requireNonNull(source, "source");
@@ -743,6 +786,12 @@ public final class Pipeline<T> implements AutoCloseable {
          */
         public Builder<T> onFatalError(java.util.function.Consumer<Error> handler) {
             this.onFatalError = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** When acknowledged positions are written; default after every batch. Drain and close always commit. */
+        public Builder<T> commitPolicy(CommitPolicy policy) {
+            this.commitPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -100,4 +100,30 @@ class EventIntakeTest {
         }
         assertThat(seen).containsExactly("5e1c4a62-1f7b-4d0e-9a3c-2b8d7e6f5a41");
     }
+
+    @Test
+    void anEventListIsReadWhateverTheOrderOfItsKeys() throws IOException {
+        String[] bodies = {
+                "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"EventList\",\"metadata\":{},\"items\":[" + V1_ITEM + "]}",
+                "{\"items\":[" + V1_ITEM + "],\"kind\":\"EventList\"}",
+                "{ \n \"kind\" : \"EventList\", \"items\":[" + V1_ITEM + "]}",
+        };
+        for (String body : bodies) {
+            assertThat(EventReader.readAll(body.getBytes(StandardCharsets.UTF_8))).as(body).singleElement()
+                    .satisfies(i -> assertThat(i.auditId()).isEqualTo("5e1c4a62-1f7b-4d0e-9a3c-2b8d7e6f5a41"));
+            List<String> streamed = new ArrayList<>();
+            EventReader.read(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), i -> streamed.add(i.auditId()));
+            assertThat(streamed).as(body).containsExactly("5e1c4a62-1f7b-4d0e-9a3c-2b8d7e6f5a41");
+        }
+    }
+
+    @Test
+    void onlyAnObjectThatMayStartWithKindEventListIsReadFieldByField() {
+        for (String head : List.of("{\"kind\":\"EventList\"", "{ \"kind\" :  \"Event", "{\"ki", "{", "", "{\"kind\":")) {
+            assertThat(EventReader.Reading.mayBeEventList(head.getBytes(StandardCharsets.UTF_8))).as(head).isTrue();
+        }
+        for (String head : List.of("{\"kind\":\"Event\",\"apiVersion\"", "{\"level\":\"Metadata\"", "{\"apiVersion\":\"audit.k8s.io/v1\"")) {
+            assertThat(EventReader.Reading.mayBeEventList(head.getBytes(StandardCharsets.UTF_8))).as(head).isFalse();
+        }
+    }
 }

@@ -273,6 +273,41 @@ class PipelineTest {
     }
 
     @Test
+    void theLifecycleIsOneStateAndACommitPolicyDecidesWhenToWrite() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        MemoryCheckpointStore memory = new MemoryCheckpointStore();
+        CheckpointStore store = new CheckpointStore() {
+            @Override
+            public Map<String, String> load() {
+                return memory.load();
+            }
+
+            @Override
+            public void commit(Map<String, String> positions) {
+                writes.incrementAndGet();
+                memory.commit(positions);
+            }
+        };
+        Pipeline<byte[]> p = builder(new ScriptedSink(), store)
+                .batchLimits(new BatchLimits(1, 10 * 1024 * 1024, Duration.ofHours(1), 64 * 1024)) // one event per batch
+                .commitPolicy(io.auditbridge.core.pipeline.CommitPolicy.every(4))
+                .build();
+        assertThat(p.state()).isEqualTo(Pipeline.State.CREATED);
+        p.start();
+        assertThat(p.state()).isEqualTo(Pipeline.State.STARTED);
+        assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("STARTED");
+        Submission s = p.submit(ListSource.records(1, 8));
+        p.flush();
+        s.done().get();
+        p.close();
+        assertThat(p.state()).isEqualTo(Pipeline.State.STOPPED);
+        // Eight batches: two writes by the policy (after the 4th and the 8th); the close finds nothing new.
+        assertThat(writes.get()).isEqualTo(2);
+        assertThat(store.load()).isEqualTo(Map.of("p", "8"));
+        p.close(); // a second close is harmless
+    }
+
+    @Test
     void positionsCommitPerPartitionInSubmissionOrder() throws Exception {
         ScriptedSink sink = new ScriptedSink();
         MemoryCheckpointStore store = new MemoryCheckpointStore(Map.of("a", "0"));

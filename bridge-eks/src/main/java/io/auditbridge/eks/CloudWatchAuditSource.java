@@ -250,7 +250,7 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
         long maxDelay = -1;
         for (FilteredLogEvent e : page.events()) {
             long ts = e.timestamp() == null ? window.floor : e.timestamp();
-            if (!seen.firstTime(ts, e.eventId())) {
+            if (!seen.firstTime(ts, e.eventId(), window.end - settings.overlap().toMillis())) {
                 overlapDuplicates.increment();
                 continue;
             }
@@ -279,6 +279,11 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
         exhausted = isBackfill();
         firstWindow = false;
         window = null;
+    }
+
+    /** How many eventIds the overlap dedupe holds now (bounded by the overlap, not the window). */
+    int dedupeSize() {
+        return seen.size();
     }
 
     /**

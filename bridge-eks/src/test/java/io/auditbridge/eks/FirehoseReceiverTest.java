@@ -135,6 +135,25 @@ class FirehoseReceiverTest {
                 .isEqualTo("prod-eks-01");
     }
 
+    /** A misconfigured webhook (401, 404, a redirect) is an outage: Firehose gets 503 and retries; nothing is dead-lettered. */
+    @Test
+    void aMisconfiguredWebhookIs503NeverADeadLetterThenTheRetryIs200() throws Exception {
+        String body = firehoseBody(payload("m-1"));
+        for (int status : new int[] {401, 404, 307}) {
+            webhook.resetAll();
+            WebhookFake.answer(webhook, status);
+            HttpResponse<String> r = send(KEY, body);
+            assertThat(r.statusCode()).as("answer while the webhook says %d", status).isEqualTo(503);
+            assertThat(pipeline.notReadyReason()).contains("sink misconfigured").contains("HTTP " + status);
+        }
+        assertThat(pipeline.metrics().count("auditbridge.events.dead_lettered")).isZero();
+        webhook.resetAll();
+        WebhookFake.answer(webhook, 200);
+        assertThat(send(KEY, body).statusCode()).isEqualTo(200);
+        assertThat(WebhookFake.acknowledgedAuditIds(webhook)).containsExactly("m-1");
+        assertThat(pipeline.metrics().count("auditbridge.events.dead_lettered")).isZero();
+    }
+
     @Test
     void answersAnErrorWhileTheWebhookIsDownSoFirehoseRetries() throws Exception {
         WebhookFake.answer(webhook, 503);

@@ -19,10 +19,22 @@ import picocli.CommandLine.Option;
 /** {@code run}: poll Cloud Logging for GKE audit entries and deliver them, resuming from the checkpoint. */
 @HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Poll Cloud Logging for GKE audit entries and deliver audit Events to --sink, forever.")
+        description = "Poll Cloud Logging (default) or pull a Pub/Sub subscription (--source pubsub) for GKE audit entries "
+                + "and deliver audit Events to --sink, forever.")
 final class GkeRunCommand implements Callable<Integer> {
+    /** Where entries come from. */
+    enum SourceKind { poll, pubsub }
+
+    @Option(names = "--source", paramLabel = "poll|pubsub", defaultValue = "poll",
+            description = "poll: entries.list on Cloud Logging (default); pubsub: streaming pull of --subscription, fed by a "
+                    + "Log Router sink (scales by replicas, no read quota). Env: AUDITBRIDGE_SOURCE.")
+    SourceKind source;
+
     @Mixin
     CloudLoggingOptions logging;
+
+    @Mixin
+    PubsubOptions pubsub;
 
     @Mixin
     SinkOptions sink;
@@ -58,6 +70,9 @@ final class GkeRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (source == SourceKind.pubsub) {
+            return new PubsubRun(pubsub, logging, sink, pipelineOptions, ops, drainTimeout).call();
+        }
         if (lag.isNegative() || overlap.isNegative()) {
             throw new ConfigException(lag.isNegative() ? "--lag" : "--overlap", "must not be negative");
         }

@@ -4,6 +4,18 @@ import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
 import io.auditbridge.core.cli.TranslateCommand;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.auditbridge.core.EventJson;
+import io.auditbridge.core.Gzip;
+import io.auditbridge.core.JsonErrors;
+import io.auditbridge.core.LineReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -15,19 +27,86 @@ import picocli.CommandLine.Command;
 @HelpGroup(HelpGroup.Section.SOURCE)
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = "Translate saved GKE audit LogEntries (JSON object, array, NDJSON, Pub/Sub message) to NDJSON audit Events on stdout (stdin when no FILE).")
-final class GkeTranslateCommand extends TranslateCommand<byte[]> {
+final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
     @Override
     protected String source() {
         return "gke";
     }
 
     @Override
-    protected Translator<byte[]> translator() {
-        return new LogEntryJsonTranslator(new LogEntryTranslator());
+    protected Translator<JsonValue> translator() {
+        return new LogEntryJsonTranslator(new LogEntryTranslator()).forValues();
     }
 
     @Override
-    protected List<SourceRecord<byte[]>> decode(String name, byte[] content) {
-        return List.of(SourceRecord.unpositioned(name, content));
+    protected List<SourceRecord<JsonValue>> decode(String name, byte[] content) {
+        List<SourceRecord<JsonValue>> out = new ArrayList<>();
+        try {
+            decode(name, new ByteArrayInputStream(content), out::add);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("reading an array cannot fail this way", e);
+        }
+        return out;
+    }
+
+    /**
+     * One record per top-level value as it is read, so a large export is never held whole and delivery starts
+     * with its first entry: each element of a top-level array ({@code gcloud logging read --format=json}), else
+     * each line of NDJSON (a bad line is reported and the rest translated), else each value of a pretty-printed
+     * sequence (one object, a Pub/Sub body, an API response).
+     */
+    @Override
+    protected void decode(String name, InputStream in, RecordConsumer<JsonValue> out) throws IOException, InterruptedException {
+        LineReader lines = new LineReader(Gzip.gunzipIfGzip(in));
+        byte[] first;
+        do {
+            first = lines.next();
+        } while (first != null && LineReader.isBlank(first));
+        if (first == null) {
+            return;
+        }
+        JsonNode firstValue = wholeValue(first);
+        int index = 0;
+        if (firstValue != null && !firstValue.isArray()) {
+            out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(firstValue)));
+            for (byte[] line; (line = lines.next()) != null; ) {
+                if (!LineReader.isBlank(line)) {
+                    JsonNode value = wholeValue(line);
+                    out.accept(SourceRecord.unpositioned(name + "#" + index++, value != null ? JsonValue.of(value)
+                            : JsonValue.malformed("malformed JSON at line " + lines.lineNumber())));
+                }
+            }
+            return;
+        }
+        byte[] firstWithNewline = java.util.Arrays.copyOf(first, first.length + 1);
+        firstWithNewline[first.length] = '\n';
+        InputStream whole = new java.io.SequenceInputStream(new ByteArrayInputStream(firstWithNewline), lines.remaining());
+        try (JsonParser p = EventJson.MAPPER.createParser(whole)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(EventJson.MAPPER.readTree(p))));
+                    }
+                } else {
+                    out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(EventJson.MAPPER.readTree(p))));
+                }
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("malformed JSON after entry " + index + ": " + JsonErrors.describe(e));
+        }
+    }
+
+    /** The line's value when the line holds exactly one complete JSON value, else null. */
+    private static JsonNode wholeValue(byte[] line) {
+        try (JsonParser p = EventJson.MAPPER.createParser(line)) {
+            if (p.nextToken() == null) {
+                return null;
+            }
+            JsonNode value = EventJson.MAPPER.readTree(p);
+            return p.nextToken() == null ? value : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

@@ -47,6 +47,13 @@ final class LogEntryJson {
         return out;
     }
 
+    /** The items of one JSON value already read (a LogEntry, an array of them, a Pub/Sub body, …). */
+    static List<Item> items(JsonNode value) {
+        List<Item> out = new ArrayList<>();
+        collect(value, out, 0);
+        return out;
+    }
+
     /** The top-level JSON values: one, or one per line (NDJSON); unparseable lines become error items. */
     private static List<JsonNode> values(byte[] content, List<Item> errors) {
         List<JsonNode> values = new ArrayList<>();

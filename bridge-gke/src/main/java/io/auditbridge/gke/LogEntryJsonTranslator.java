@@ -1,6 +1,8 @@
 package io.auditbridge.gke;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.auditbridge.core.RecordError;
+import java.util.List;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translation;
 import io.auditbridge.core.Translator;
@@ -19,9 +21,24 @@ public final class LogEntryJsonTranslator implements Translator<byte[]> {
 
     @Override
     public Translation translate(SourceRecord<byte[]> record) {
+        return translate(record.id() + "#", LogEntryJson.items(record.payload()), false);
+    }
+
+    /**
+     * For {@code translate}, which streams a file one top-level value (or array element) at a time: translates
+     * the value read as a tree; the record id already names the value ({@code file#7}), so a lone item keeps it.
+     */
+    Translator<JsonValue> forValues() {
+        return record -> record.payload().tree() == null
+                ? Translation.failed(RecordError.of("invalid_json", record.id(), null, record.payload().malformed()))
+                : translate(record.id(), LogEntryJson.items(record.payload().tree()), true);
+    }
+
+    private Translation translate(String idPrefix, List<LogEntryJson.Item> items, boolean loneKeepsId) {
         Translation.Builder out = Translation.builder();
-        for (LogEntryJson.Item item : LogEntryJson.items(record.payload())) {
-            String itemId = record.id() + "#" + item.index();
+        boolean lone = loneKeepsId && items.size() == 1;
+        for (LogEntryJson.Item item : items) {
+            String itemId = lone ? idPrefix : idPrefix + (loneKeepsId ? "." : "") + item.index();
             if (item.entry() != null) {
                 out.addAll(entries.translate(item.entry(), item.insertId() != null ? itemId + "/" + item.insertId() : itemId));
             } else if (item.skip() != null) {

@@ -35,26 +35,54 @@ public final class ForwarderBody {
      * already handed on.
      */
     public static void read(byte[] json, ObjectReader reader, Consumer<JsonNode> out) {
-        int count = 0;
         try (JsonParser p = reader.createParser(json)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.START_ARRAY) {
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        out.accept(reader.readTree(p));
-                        count++;
-                    }
-                } else if (t == JsonToken.START_OBJECT) {
-                    out.accept(reader.readTree(p));
-                    count++;
-                } else {
-                    throw new IllegalArgumentException("expected a JSON array or objects, found a "
-                            + (t.isNumeric() ? "number" : t.isBoolean() ? "boolean" : t == JsonToken.VALUE_STRING ? "string" : "null")
-                            + " after record " + count);
-                }
-            }
+            read(p, reader, out::accept);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a Consumer is never interrupted", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
+        }
+    }
+
+    /** Takes one record; may block (a caller under back-pressure). */
+    @FunctionalInterface
+    public interface RecordConsumer {
+        void accept(JsonNode record) throws InterruptedException;
+    }
+
+    /**
+     * Streams the records of a saved body (gzip undone on the way) to {@code out} one tree at a time, so a
+     * large file is never held whole; errors as {@link #read(byte[], ObjectReader, Consumer)}.
+     */
+    public static void read(java.io.InputStream body, RecordConsumer out) throws InterruptedException, IOException {
+        java.io.InputStream in = io.auditbridge.core.Gzip.gunzipIfGzip(body.markSupported() ? body : new java.io.BufferedInputStream(body));
+        ObjectReader reader = EventJson.MAPPER.reader();
+        try (JsonParser p = reader.createParser(in)) {
+            read(p, reader, out);
+        } catch (java.util.zip.ZipException e) {
+            throw new IllegalArgumentException("not valid gzip: " + e.getMessage());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
+        }
+    }
+
+    private static void read(JsonParser p, ObjectReader reader, RecordConsumer out) throws IOException, InterruptedException {
+        int count = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != null) {
+            if (t == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    out.accept(reader.readTree(p));
+                    count++;
+                }
+            } else if (t == JsonToken.START_OBJECT) {
+                out.accept(reader.readTree(p));
+                count++;
+            } else {
+                throw new IllegalArgumentException("expected a JSON array or objects, found a "
+                        + (t.isNumeric() ? "number" : t.isBoolean() ? "boolean" : t == JsonToken.VALUE_STRING ? "string" : "null")
+                        + " after record " + count);
+            }
         }
     }
 

@@ -41,4 +41,11 @@ final class OpenShiftTranslateCommand extends TranslateCommand<ForwardedRecord> 
         }
         return out;
     }
+
+    @Override
+    protected void decode(String name, java.io.InputStream in, RecordConsumer<ForwardedRecord> out)
+            throws java.io.IOException, InterruptedException {
+        int[] i = {0};
+        ForwarderBody.read(in, record -> out.accept(SourceRecord.unpositioned(name + "#" + i[0]++, new ForwardedRecord(record, clusterName))));
+    }
 }

@@ -34,6 +34,7 @@ class CloudSetupTest {
             "cloud/eks/main.tf, eks-poller, aws_iam_policy aws_iam_role aws_iam_role_policy_attachment",
             "cloud/aks/main.tf, aks, azurerm_monitor_diagnostic_setting azurerm_eventhub azurerm_eventhub_consumer_group azurerm_storage_container azurerm_federated_identity_credential azurerm_role_assignment",
             "cloud/eks-firehose/main.tf, eks-firehose, aws_kinesis_firehose_delivery_stream aws_cloudwatch_log_subscription_filter aws_iam_role aws_iam_role_policy aws_s3_bucket",
+            "cloud/gke-pubsub/main.tf, gke-pubsub, google_logging_project_sink google_pubsub_topic google_pubsub_topic_iam_member google_pubsub_subscription google_pubsub_subscription_iam_member google_service_account google_service_account_iam_member",
             "serverless/gke-function/main.tf, gke-poller, google_logging_project_sink google_pubsub_topic google_pubsub_topic_iam_member google_cloudfunctions2_function google_secret_manager_secret"})
     void terraformIsWellFormedAndDeclaresWhatTheCloudNeeds(String file, String bridge, String requiredTypes) {
         String tf = HelmChart.read(DEPLOY.resolve(file));
@@ -58,6 +59,14 @@ class CloudSetupTest {
         assertRealOptions(tf, bridge, file);
         if (file.contains("gke-function")) {
             assertThat(tf).contains("k8s_cluster").contains("k8s.io");
+        }
+        if (file.equals("cloud/gke-pubsub/main.tf")) {
+            // Sink filter, subscription settings the subscriber relies on, and least-privilege IAM (issue 16).
+            assertThat(tf).contains("resource.type=\\\"k8s_cluster\\\"").contains("protoPayload.serviceName=\\\"k8s.io\\\"")
+                    .contains("cloudaudit.googleapis.com/activity").contains("cloudaudit.googleapis.com/data_access").contains("ack_deadline_seconds").contains("message_retention_duration")
+                    .contains("retry_policy").contains("dead_letter_policy").contains("max_delivery_attempts")
+                    .contains("writer_identity").contains("roles/pubsub.publisher").contains("roles/pubsub.subscriber")
+                    .contains("gcp-sa-pubsub.iam.gserviceaccount.com").contains(".svc.id.goog[");
         }
         if (file.equals("cloud/gke/main.tf")) {
             assertThat(tf).contains("roles/logging.viewer").contains(".svc.id.goog[");

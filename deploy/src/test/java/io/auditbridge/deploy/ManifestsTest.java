@@ -205,8 +205,11 @@ class ManifestsTest {
         env.forEach((n, v) -> {
             if (n.startsWith("AUDITBRIDGE_") && (n.endsWith("_FILE") || n.equals("AUDITBRIDGE_RULES"))) {
                 for (String file : v.split(",")) {
+                    if (file.equals(io.auditbridge.detector.rules.RulesSources.BUNDLED)) {
+                        continue; // the image's own rules, read from the jar
+                    }
                     assertThat(c.getVolumeMounts()).as(cw + ": " + n + "=" + file + " lies on a mounted volume (root is read-only)")
-                            .anyMatch(m -> file.startsWith(m.getMountPath() + "/"));
+                            .anyMatch(m -> file.equals(m.getMountPath()) || file.startsWith(m.getMountPath() + "/"));
                 }
             }
         });
@@ -433,15 +436,18 @@ class ManifestsTest {
         Deployment d = all(objects, Deployment.class).getFirst();
         Container c = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
         String rules = c.getEnv().stream().filter(e -> e.getName().equals("AUDITBRIDGE_RULES")).findFirst().orElseThrow().getValue();
-        assertThat(rules.split(",")).as("bundled first, then the custom file (append/override)")
-                .containsExactly("/etc/auditbridge/rules/bundled/auditbridge_k8s_audit_rules.yaml", "/etc/auditbridge/rules/custom/rules.yaml");
-        var bundled = named(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, "auditbridge-rules-bundled");
-        assertThat(bundled.getData().get("auditbridge_k8s_audit_rules.yaml")).as("the chart's copy is the detector's bundled file: "
-                        + "cp detector/src/main/resources/io/auditbridge/detector/auditbridge_k8s_audit_rules.yaml deploy/helm/auditbridge/files/")
-                .isEqualTo(io.auditbridge.detector.rules.RulesFiles.bundledText().stripTrailing());
+        assertThat(rules.split(",")).as("the image's bundled rules and correlations first, then the custom directory (append/override)")
+                .containsExactly("bundled", "/etc/auditbridge/rules/custom");
+        assertThat(io.auditbridge.detector.rules.RulesSources.of(List.of(rules.split(","))).entries()).first().isEqualTo(io.auditbridge.detector.rules.RulesSources.BUNDLED);
         var custom = named(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, "auditbridge-rules");
         assertThat(custom.getData().get("rules.yaml")).contains("rule: Exec By Untrusted User");
         assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("AUDITBRIDGE_ALERTS") && e.getValue().equals("http://falcosidekick.falco.svc:2801"));
+
+        List<Rendered> withCorrelations = HelmChart.template("det", NAMESPACE, List.of(HelmChart.example("detector")),
+                Map.of("detector.rules.correlations", "- correlation: Team burst"));
+        assertThat(named(withCorrelations, io.fabric8.kubernetes.api.model.ConfigMap.class, "det-auditbridge-rules").getData())
+                .as("correlation rules are a *.correlations.yaml file beside the rules file")
+                .containsKeys("rules.yaml", "custom.correlations.yaml");
 
         List<Rendered> plain = render(List.of("self-managed"));
         Container pc = all(plain, Deployment.class).getFirst().getSpec().getTemplate().getSpec().getContainers().getFirst();
@@ -455,8 +461,7 @@ class ManifestsTest {
         Map<String, String> env = new HashMap<>();
         c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
         assertThat(env).containsEntry("AUDITBRIDGE_SINK", "embedded").doesNotContainKey("AUDITBRIDGE_SINK_TOKEN_FILE");
-        assertThat(env.get("AUDITBRIDGE_SINK_OPTION")).isEqualTo("rules=/etc/auditbridge/rules/bundled/auditbridge_k8s_audit_rules.yaml"
-                + ":/etc/auditbridge/rules/custom/rules.yaml,alerts=http://falcosidekick.falco.svc:2801");
+        assertThat(env.get("AUDITBRIDGE_SINK_OPTION")).isEqualTo("rules=bundled:/etc/auditbridge/rules/custom,alerts=http://falcosidekick.falco.svc:2801");
     }
 
     @Test

@@ -84,6 +84,11 @@ public final class PipelineOptions {
         return deadLetterFile;
     }
 
+    /** The in-flight bound in events (push sources size their own flow control to it). */
+    public int maxInFlightEvents() {
+        return maxInFlightEvents;
+    }
+
     /** {@code --max-retry-duration}, or null when not given. */
     public Duration maxRetryDuration() {
         return maxRetryDuration;

@@ -4,13 +4,13 @@ import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Submission;
 import io.auditbridge.core.Translator;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,6 +60,35 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
      */
     protected abstract List<SourceRecord<T>> decode(String name, byte[] content);
 
+    /**
+     * Streams one input's records to {@code out} as they are read, so a large input never sits in memory and
+     * delivery starts with the first record; {@code out} blocks while the pipeline's in-flight bound is full.
+     * The default reads the whole input and calls {@link #decode(String, byte[])}; bridges whose inputs can be
+     * large override it. Input that cannot be split throws IllegalArgumentException with a one-line reason (the
+     * records before it were already handed on).
+     */
+    protected void decode(String name, InputStream in, RecordConsumer<T> out) throws IOException, InterruptedException {
+        for (SourceRecord<T> record : decode(name, in.readAllBytes())) {
+            out.accept(record);
+        }
+    }
+
+    /** Takes one decoded record; blocks under back-pressure. */
+    @FunctionalInterface
+    protected interface RecordConsumer<T> {
+        void accept(SourceRecord<T> record) throws InterruptedException;
+    }
+
+    /** What became of one input's records: submissions not yet finished, and whether any failed. */
+    private static final class InputOutcome {
+        final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+        volatile boolean failed;
+
+        boolean undelivered() {
+            return failed || pending.get() > 0;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         List<String> inputs = files.isEmpty() ? List.of("-") : files;
@@ -73,45 +102,49 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
         try (BridgeRuntime<T> runtime = BridgeRuntime.builder(source(), translator())
                 .sink(sink).defaultSink("console").pipeline(pipelineOptions).build()) {
             runtime.pipeline().start();
-            List<Submission> submissions = new ArrayList<>();
+            List<InputOutcome> outcomes = new ArrayList<>();
+            long[] counts = new long[4]; // events, errors, skipped, deduped: counted as each record is submitted
             java.util.concurrent.atomic.AtomicReference<String> at = new java.util.concurrent.atomic.AtomicReference<>();
             Progress progress = Progress.start(progressOptions, spec.commandLine().getErr(), source() + " translate",
                     () -> (long) runtime.metrics().count("auditbridge.events.out"), at::get);
             int index = 0;
             for (String name : inputs) {
                 at.set((name.equals("-") ? "stdin" : name) + " (input " + ++index + "/" + inputs.size() + ")");
-                byte[] bytes;
-                try {
-                    bytes = name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
+                InputOutcome outcome = new InputOutcome();
+                outcomes.add(outcome);
+                // One record at a time: each is translated and queued as soon as it is read, so memory holds at
+                // most the pipeline's in-flight bound, never the whole input.
+                RecordConsumer<T> submit = record -> {
+                    Submission s = runtime.pipeline().submit(List.of(record));
+                    counts[0] += s.events();
+                    counts[1] += s.errors();
+                    counts[2] += s.skipped();
+                    counts[3] += s.deduped();
+                    outcome.pending.incrementAndGet();
+                    s.done().whenComplete((ok, failure) -> {
+                        if (failure != null) {
+                            outcome.failed = true;
+                        }
+                        outcome.pending.decrementAndGet();
+                    });
+                };
+                try (InputStream in = name.equals("-") ? new java.io.BufferedInputStream(System.in, 1 << 16)
+                        : new java.io.BufferedInputStream(Files.newInputStream(Path.of(name)), 1 << 16)) {
+                    decode(name, in, submit);
                 } catch (IOException e) {
                     throw new ConfigException("FILE", "cannot read " + name + ": " + e.getMessage());
-                }
-                List<SourceRecord<T>> records;
-                try {
-                    records = decode(name, bytes);
                 } catch (IllegalArgumentException e) {
                     CliOutput.error(spec.commandLine().getErr(), name + ": " + e.getMessage());
                     badInputs++;
-                    continue;
                 }
-                submissions.add(runtime.pipeline().submit(records));
             }
             runtime.pipeline().drain(Duration.ofDays(1));
             progress.close();
-            int events = 0, errors = 0, skipped = 0, deduped = 0, undelivered = 0;
-            for (Submission s : submissions) {
-                events += s.events();
-                errors += s.errors();
-                skipped += s.skipped();
-                deduped += s.deduped();
-                if (!s.done().isDone()) {
+            long events = counts[0], errors = counts[1], skipped = counts[2], deduped = counts[3];
+            int undelivered = 0;
+            for (InputOutcome o : outcomes) {
+                if (o.undelivered()) {
                     undelivered++;
-                } else {
-                    try {
-                        s.done().get();
-                    } catch (ExecutionException e) {
-                        undelivered++;
-                    }
                 }
             }
             var m = runtime.metrics();

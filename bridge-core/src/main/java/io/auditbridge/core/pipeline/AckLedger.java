@@ -124,6 +124,30 @@ public final class AckLedger {
         return null;
     }
 
+    /**
+     * What can be committed now and why the rest lags (Kafka Connect's CommittableOffsets): the positions, the
+     * records not yet finished, and the partition with the most of them.
+     */
+    public record Committable(Map<String, String> positions, int pendingRecords, String mostBackloggedPartition,
+                              int mostBackloggedPending) {}
+
+    /** Advances as {@link #committable()} does and says what still holds each partition back. */
+    public synchronized Committable snapshot() {
+        Map<String, String> positions = committable();
+        int pending = 0;
+        String worst = null;
+        int worstPending = 0;
+        for (var q : queues.entrySet()) {
+            int n = q.getValue().size();
+            pending += n;
+            if (n > worstPending) {
+                worst = q.getKey();
+                worstPending = n;
+            }
+        }
+        return new Committable(positions, pending, worst, worstPending);
+    }
+
     /** Records registered but not finished, over all partitions. */
     public synchronized int pendingRecords() {
         int n = 0;

@@ -32,6 +32,23 @@ public final class OverlapDedupe {
         return firstTime(Instant.ofEpochMilli(epochMillis), id);
     }
 
+    /**
+     * True when (timestamp, id) was not seen before; remembers it only when {@code timestamp >= keepFromMillis}, the
+     * start of the next window's overlap: an entry older than that is never read again (pages of one window do not
+     * repeat), so a 24 h backfill keeps the ids of its last overlap, not of its whole range.
+     */
+    public boolean firstTime(long epochMillis, String id, long keepFromMillis) {
+        Instant ts = Instant.ofEpochMilli(epochMillis);
+        Set<String> ids = seen.get(ts);
+        if (ids != null && ids.contains(id)) {
+            return false;
+        }
+        if (epochMillis >= keepFromMillis) {
+            firstTime(ts, id);
+        }
+        return true;
+    }
+
     /** Forgets entries older than {@code timestamp}: no later window reaches back that far. */
     public void forgetBefore(Instant timestamp) {
         var older = seen.headMap(timestamp);

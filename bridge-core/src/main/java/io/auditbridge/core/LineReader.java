@@ -1,0 +1,85 @@
+package io.auditbridge.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reads an input one line at a time as bytes (no charset decoding, no String), so NDJSON is split without
+ * holding the whole input: only the current line is in memory. A trailing {@code \r} is dropped.
+ */
+public final class LineReader {
+    private final InputStream in;
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private int limit;
+    private long lineNumber;
+
+    public LineReader(InputStream in) {
+        this.in = in;
+    }
+
+    /** The 1-based number of the line last returned. */
+    public long lineNumber() {
+        return lineNumber;
+    }
+
+    /** The next line without its terminator, or null at the end of the input. */
+    public byte[] next() throws IOException {
+        byte[] line = null;
+        int lineLength = 0;
+        while (true) {
+            if (pos == limit) {
+                limit = in.read(buf, 0, buf.length);
+                pos = 0;
+                if (limit <= 0) {
+                    limit = 0;
+                    if (line == null) {
+                        return null;
+                    }
+                    lineNumber++;
+                    return trimCr(line, lineLength);
+                }
+            }
+            int start = pos;
+            while (pos < limit && buf[pos] != '\n') {
+                pos++;
+            }
+            int n = pos - start;
+            if (line == null) {
+                line = new byte[Math.max(n, 16)];
+            } else if (lineLength + n > line.length) {
+                line = Arrays.copyOf(line, Math.max(lineLength + n, line.length * 2));
+            }
+            System.arraycopy(buf, start, line, lineLength, n);
+            lineLength += n;
+            if (pos < limit) {
+                pos++; // the '\n'
+                lineNumber++;
+                return trimCr(line, lineLength);
+            }
+        }
+    }
+
+    /** What was not read yet as lines: the buffered rest, then the underlying input. */
+    public InputStream remaining() {
+        InputStream buffered = new java.io.ByteArrayInputStream(buf, pos, limit - pos);
+        pos = limit;
+        return new java.io.SequenceInputStream(buffered, in);
+    }
+
+    private static byte[] trimCr(byte[] line, int length) {
+        int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+        return end == line.length ? line : Arrays.copyOf(line, end);
+    }
+
+    /** True when the line holds only spaces and tabs. */
+    public static boolean isBlank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,89 @@
+package io.auditbridge.gke;
+
+import com.google.logging.v2.LogEntry;
+import io.auditbridge.core.RecordError;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Translation;
+import io.auditbridge.core.Translator;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Translates one Pub/Sub message of a Log Router sink (the LogEntry JSON, see {@link LogEntryJson}) with the
+ * poller's and the Cloud Function's {@link LogEntryTranslator}, and decides what the subscriber may ack:
+ *
+ * <ul>
+ *   <li>entries of clusters outside {@code --cluster}/{@code --location} (read from each entry's
+ *       {@code resource.labels}, so one topic can carry many projects' clusters) are skipped as
+ *       {@code other_cluster}; entries that are not Kubernetes audit entries are skipped by the translator;</li>
+ *   <li>a message that is not JSON or holds something that is not a LogEntry carries its whole text as a dead
+ *       letter on its first error, so the pipeline writes it durably before the message is acked: redelivering
+ *       it could never help, and it must not loop.</li>
+ * </ul>
+ */
+final class PubsubTranslator implements Translator<byte[]> {
+    static final String OTHER_CLUSTER = "other_cluster";
+
+    private final LogEntryTranslator entries;
+    private final Set<String> clusters;
+    private final Set<String> locations;
+
+    /** @param clusters only these {@code cluster_name}s, every one when empty; likewise {@code locations} */
+    PubsubTranslator(LogEntryTranslator entries, List<String> clusters, List<String> locations) {
+        this.entries = entries;
+        this.clusters = Set.copyOf(trimmed(clusters));
+        this.locations = Set.copyOf(trimmed(locations));
+    }
+
+    @Override
+    public Translation translate(SourceRecord<byte[]> record) {
+        Translation.Builder out = Translation.builder();
+        List<LogEntryJson.Item> items = LogEntryJson.items(record.payload());
+        if (items.isEmpty()) {
+            return Translation.failed(withMessage(RecordError.of("empty_message", record.id(), null, "message without data"), record));
+        }
+        boolean deadLettered = false;
+        for (LogEntryJson.Item item : items) {
+            String itemId = record.id() + "#" + item.index();
+            Translation t;
+            if (item.entry() != null) {
+                t = wanted(item.entry())
+                        ? entries.translate(item.entry(), item.insertId() != null ? itemId + "/" + item.insertId() : itemId)
+                        : Translation.skipped(OTHER_CLUSTER);
+            } else if (item.skip() != null) {
+                t = Translation.skipped(item.skip());
+            } else {
+                String code = item.error().startsWith("malformed JSON") ? "invalid_json" : "not_log_entry";
+                t = Translation.failed(RecordError.of(code, itemId, item.insertId(), item.error()));
+            }
+            out.addAll(new Translation(t.events(), List.of(), t.skipped()));
+            for (RecordError e : t.errors()) {
+                out.error(deadLettered ? e : withMessage(e, record));
+                deadLettered = true;
+            }
+        }
+        return out.build();
+    }
+
+    /** False for a cluster outside the filter; entries of other resource types are left to the translator to skip. */
+    private boolean wanted(LogEntry entry) {
+        if (!"k8s_cluster".equals(entry.getResource().getType())) {
+            return true;
+        }
+        Map<String, String> labels = entry.getResource().getLabelsMap();
+        return (clusters.isEmpty() || clusters.contains(labels.getOrDefault("cluster_name", "")))
+                && (locations.isEmpty() || locations.contains(labels.getOrDefault("location", "")));
+    }
+
+    /** The error, keeping the whole message (as text) in the dead-letter file. */
+    private static RecordError withMessage(RecordError e, SourceRecord<byte[]> record) {
+        return new RecordError(e.code(), e.recordId(), e.auditId(), e.detail(),
+                new String(record.payload(), StandardCharsets.UTF_8));
+    }
+
+    private static List<String> trimmed(List<String> values) {
+        return values == null ? List.of() : values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+}
