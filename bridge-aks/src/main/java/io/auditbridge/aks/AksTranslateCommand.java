@@ -39,6 +39,47 @@ final class AksTranslateCommand extends TranslateCommand<byte[]> {
         return messageBodies(name, content);
     }
 
+    /**
+     * Streams what {@link #messageBodies} returns: each NDJSON line as it is read (only the current body in
+     * memory); an input whose first line is not a whole JSON value is one pretty-printed body, read whole.
+     */
+    @Override
+    protected void decode(String name, java.io.InputStream in, RecordConsumer<byte[]> out) throws IOException, InterruptedException {
+        io.auditbridge.core.LineReader lines = new io.auditbridge.core.LineReader(io.auditbridge.core.Gzip.gunzipIfGzip(in));
+        byte[] first;
+        do {
+            first = lines.next();
+        } while (first != null && io.auditbridge.core.LineReader.isBlank(first));
+        if (first == null) {
+            return;
+        }
+        if (!isOneJsonDocument(first)) {
+            byte[] firstWithNewline = java.util.Arrays.copyOf(first, first.length + 1);
+            firstWithNewline[first.length] = '\n';
+            java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+            whole.write(firstWithNewline);
+            lines.remaining().transferTo(whole);
+            for (SourceRecord<byte[]> body : messageBodies(name, whole.toByteArray())) {
+                out.accept(body);
+            }
+            return;
+        }
+        // A body is handed on once the next one is seen: a file of one line is one body named like the file.
+        long pendingLine = lines.lineNumber();
+        byte[] pending = first;
+        boolean single = true;
+        for (byte[] line; (line = lines.next()) != null; ) {
+            if (io.auditbridge.core.LineReader.isBlank(line)) {
+                continue;
+            }
+            out.accept(SourceRecord.unpositioned(name + ":" + pendingLine, pending));
+            single = false;
+            pending = line;
+            pendingLine = lines.lineNumber();
+        }
+        out.accept(SourceRecord.unpositioned(single ? name : name + ":" + pendingLine, pending));
+    }
+
     static List<SourceRecord<byte[]>> messageBodies(String name, byte[] content) {
         if (isOneJsonDocument(content)) {
             return List.of(SourceRecord.unpositioned(name, content));

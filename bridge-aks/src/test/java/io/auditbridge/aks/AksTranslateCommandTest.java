@@ -95,5 +95,22 @@ class AksTranslateCommandTest {
         assertThat(AksTranslateCommand.messageBodies("a.json", pretty)).extracting(SourceRecord::id).containsExactly("a.json");
         assertThat(AksTranslateCommand.messageBodies("b.ndjson", ndjson)).extracting(SourceRecord::id)
                 .containsExactly("b.ndjson:1", "b.ndjson:3");
+        // translate streams the same bodies, one line at a time
+        assertThat(streamed("a.json", pretty)).extracting(SourceRecord::id).containsExactly("a.json");
+        assertThat(streamed("b.ndjson", ndjson)).extracting(SourceRecord::id).containsExactly("b.ndjson:1", "b.ndjson:3");
+        assertThat(streamed("c.json", "{\"records\":[]}".getBytes(StandardCharsets.UTF_8)))
+                .extracting(SourceRecord::id).containsExactly("c.json");
+        assertThat(streamed("b.ndjson", ndjson)).extracting(r -> new String(r.payload(), StandardCharsets.UTF_8))
+                .containsExactly("{\"records\":[]}", "{\"records\":[]}");
+    }
+
+    private static java.util.List<SourceRecord<byte[]>> streamed(String name, byte[] content) {
+        java.util.List<SourceRecord<byte[]>> out = new java.util.ArrayList<>();
+        try {
+            new AksTranslateCommand().decode(name, new java.io.BufferedInputStream(new java.io.ByteArrayInputStream(content)), out::add);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return out;
     }
 }

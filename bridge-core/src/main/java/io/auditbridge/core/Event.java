@@ -24,6 +24,8 @@ public final class Event {
 
     private final ObjectNode json;
     private byte[] bytes;
+    private String dedupeKey;
+    private boolean keyed;
 
     private Event(ObjectNode json, byte[] bytes) {
         this.json = json;
@@ -131,10 +133,17 @@ public final class Event {
         return toJsonBytes().length;
     }
 
-    /** Dedupe key (auditID, stage), or null when the Event has no auditID. */
+    /**
+     * Dedupe key (auditID, stage), or null when the Event has no auditID. Built once: the pipeline asks for it
+     * at submit, at acknowledgement and for in-flight copies (auditID and stage never change through this class).
+     */
     public String dedupeKey() {
-        String id = auditId();
-        return id == null ? null : id + '\u0000' + stage();
+        if (!keyed) {
+            String id = auditId();
+            dedupeKey = id == null ? null : id + '\u0000' + stage();
+            keyed = true;
+        }
+        return dedupeKey;
     }
 
     private String text(String field) {

@@ -73,6 +73,28 @@ public final class LineReader {
         return end == line.length ? line : Arrays.copyOf(line, end);
     }
 
+    /**
+     * Up to {@code max} bytes from the start of {@code in}, which is left where it was (it must support
+     * mark/reset): lets a reader choose how to split an input (a one-line 1 GB JSON array must not be read as
+     * a line) before reading it.
+     */
+    public static byte[] peek(InputStream in, int max) throws IOException {
+        in.mark(max);
+        byte[] head = in.readNBytes(max);
+        in.reset();
+        return head;
+    }
+
+    /** The first byte of {@code head} that is not JSON whitespace, or -1. */
+    public static int firstNonBlank(byte[] head) {
+        for (byte b : head) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b;
+            }
+        }
+        return -1;
+    }
+
     /** True when the line holds only spaces and tabs. */
     public static boolean isBlank(byte[] line) {
         for (byte b : line) {

@@ -5,7 +5,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.SourceRecord;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditbridge.core.Gzip;
+import io.auditbridge.core.LineReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,5 +139,198 @@ public final class EksInput {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Takes one record; may block under back-pressure. */
+    @FunctionalInterface
+    public interface RecordConsumer {
+        void accept(SourceRecord<CloudWatchLogEvent> record) throws InterruptedException;
+    }
+
+    /**
+     * The streaming form of {@link #decode} for {@code translate}: the same records, handed on as they are read,
+     * so a large saved file (a 1M-event FilterLogEvents page, a long audit log) is never held whole. Raw audit
+     * lines go one line at a time; a FilterLogEvents page one {@code events} element at a time; other containers
+     * (subscription payloads, Firehose requests, pretty-printed Events) one JSON document at a time.
+     */
+    public static void stream(String name, InputStream input, RecordConsumer out) throws IOException, InterruptedException {
+        InputStream body = Gzip.gunzipIfGzip(input);
+        if (startsWithContainer(LineReader.peek(body, 64 * 1024))) {
+            // FilterLogEvents output, subscription payloads, Firehose requests: read as JSON documents, never
+            // as lines (`aws logs filter-log-events` may write a whole 1 GB page on one line).
+            streamDocuments(name, body, out);
+            return;
+        }
+        LineReader lines = new LineReader(body);
+        byte[] first;
+        do {
+            first = lines.next();
+        } while (first != null && LineReader.isBlank(first));
+        if (first == null) {
+            return;
+        }
+        long firstLineNo = lines.lineNumber();
+        JsonNode firstValue = wholeValue(first);
+        if (firstValue != null) {
+            if (firstValue.isArray() || firstValue.has("kind") || firstValue.has("apiVersion") || firstValue.has("auditID")) {
+                streamLines(name, first, firstLineNo, lines, out);
+            } else {
+                // One container per line (several JSON documents one after another).
+                int doc = 0;
+                for (byte[] line = first; line != null; line = lines.next()) {
+                    if (LineReader.isBlank(line)) {
+                        continue;
+                    }
+                    JsonNode root = line == first ? firstValue : wholeValue(line);
+                    if (root == null) {
+                        throw new IllegalArgumentException("not valid JSON at line " + lines.lineNumber());
+                    }
+                    List<SourceRecord<CloudWatchLogEvent>> records = new ArrayList<>();
+                    container(name + "#" + doc++, root, records);
+                    for (SourceRecord<CloudWatchLogEvent> r : records) {
+                        out.accept(r);
+                    }
+                }
+            }
+            return;
+        }
+        // The first line is not a whole value: pretty-printed JSON, or a truncated audit line followed by others.
+        byte[] second;
+        do {
+            second = lines.next();
+        } while (second != null && LineReader.isBlank(second));
+        if (second == null || !isPrefixOfJson(first, second)) {
+            streamLines(name, first, firstLineNo, lines, out, second);
+            return;
+        }
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(join(first, second)), lines.remaining());
+        streamDocuments(name, whole, out);
+    }
+
+    private static void streamLines(String name, byte[] first, long firstLineNo, LineReader lines, RecordConsumer out)
+            throws IOException, InterruptedException {
+        out.accept(lineRecord(name, firstLineNo, first));
+        for (byte[] line; (line = lines.next()) != null; ) {
+            if (!LineReader.isBlank(line)) {
+                out.accept(lineRecord(name, lines.lineNumber(), line));
+            }
+        }
+    }
+
+    private static void streamLines(String name, byte[] first, long firstLineNo, LineReader lines, RecordConsumer out, byte[] second)
+            throws IOException, InterruptedException {
+        out.accept(lineRecord(name, firstLineNo, first));
+        if (second != null) {
+            streamLines(name, second, lines.lineNumber(), lines, out);
+        }
+    }
+
+    private static SourceRecord<CloudWatchLogEvent> lineRecord(String name, long lineNo, byte[] line) {
+        String id = name + ":" + lineNo;
+        return SourceRecord.unpositioned(id, CloudWatchLogEvent.line(id, new String(line, StandardCharsets.UTF_8)));
+    }
+
+    /** Pretty-printed documents: a FilterLogEvents page streams its events; anything else is read whole, as in decode. */
+    private static void streamDocuments(String name, InputStream in, RecordConsumer out) throws IOException, InterruptedException {
+        int doc = 0;
+        int count = 0;
+        try (JsonParser p = EventJson.MAPPER.createParser(in)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                String docName = name + "#" + doc++;
+                if (t != JsonToken.START_OBJECT) {
+                    JsonNode root = EventJson.MAPPER.readTree(p);
+                    out.accept(SourceRecord.unpositioned(name, CloudWatchLogEvent.line(name, EventJson.toString(root))));
+                    count++;
+                    continue;
+                }
+                ObjectNode root = EventJson.MAPPER.createObjectNode();
+                boolean streamedEvents = false;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    boolean plainPage = !root.has("awslogs") && !root.has("messageType") && !root.has("requestId")
+                            && !root.has("kind") && !root.has("apiVersion") && !root.has("auditID");
+                    if (field.equals("events") && value == JsonToken.START_ARRAY && plainPage) {
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            JsonNode e = EventJson.MAPPER.readTree(p);
+                            out.accept(SourceRecord.unpositioned(e.path("eventId").asText(docName), pageEvent(docName, e)));
+                            count++;
+                        }
+                        streamedEvents = true;
+                    } else {
+                        root.set(field, EventJson.MAPPER.readTree(p));
+                    }
+                }
+                if (streamedEvents) {
+                    continue;
+                }
+                List<SourceRecord<CloudWatchLogEvent>> records = new ArrayList<>();
+                if (root.has("kind") || root.has("apiVersion") || root.has("auditID")) {
+                    records.add(SourceRecord.unpositioned(name, CloudWatchLogEvent.line(name, EventJson.toString(root))));
+                } else {
+                    container(docName, root, records);
+                }
+                for (SourceRecord<CloudWatchLogEvent> r : records) {
+                    out.accept(r);
+                    count++;
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException("not valid JSON after record " + count);
+        }
+    }
+
+    private static final java.util.Set<String> CONTAINER_FIELDS = java.util.Set.of("events", "searchedLogStreams",
+            "nextToken", "nextForwardToken", "awslogs", "messageType", "owner", "logGroup", "logStream",
+            "subscriptionFilters", "logEvents", "requestId", "records", "timestamp");
+
+    /** Whether the input starts with an object whose first field is a CloudWatch container's, not an Event's. */
+    private static boolean startsWithContainer(byte[] head) {
+        try (JsonParser p = EventJson.MAPPER.createParser(head)) {
+            return p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME
+                    && CONTAINER_FIELDS.contains(p.currentName());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The line's value when it holds exactly one complete JSON value, else null. */
+    private static JsonNode wholeValue(byte[] line) {
+        try (JsonParser p = EventJson.MAPPER.createParser(line)) {
+            if (p.nextToken() == null) {
+                return null;
+            }
+            JsonNode value = EventJson.MAPPER.readTree(p);
+            return p.nextToken() == null ? value : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** True when two lines read together still only lack an end: the start of a pretty-printed document. */
+    private static boolean isPrefixOfJson(byte[] first, byte[] second) {
+        try (JsonParser p = EventJson.MAPPER.createParser(join(first, second))) {
+            while (p.nextToken() != null) {
+                // read to the end of the two lines
+            }
+            return true;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Jackson reports a document that merely stops early as "Unexpected end-of-input …".
+            String message = e.getOriginalMessage();
+            return e instanceof com.fasterxml.jackson.core.io.JsonEOFException
+                    || (message != null && message.contains("end-of-input"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static byte[] join(byte[] first, byte[] second) {
+        byte[] out = new byte[first.length + second.length + 2];
+        System.arraycopy(first, 0, out, 0, first.length);
+        out[first.length] = '\n';
+        System.arraycopy(second, 0, out, first.length + 1, second.length);
+        out[out.length - 1] = '\n';
+        return out;
     }
 }

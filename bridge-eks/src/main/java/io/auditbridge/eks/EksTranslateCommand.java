@@ -36,4 +36,10 @@ final class EksTranslateCommand extends TranslateCommand<CloudWatchLogEvent> {
     protected List<SourceRecord<CloudWatchLogEvent>> decode(String name, byte[] content) {
         return EksInput.decode(name, content);
     }
+
+    @Override
+    protected void decode(String name, java.io.InputStream in, RecordConsumer<CloudWatchLogEvent> out)
+            throws java.io.IOException, InterruptedException {
+        EksInput.stream(name, in, out::accept);
+    }
 }

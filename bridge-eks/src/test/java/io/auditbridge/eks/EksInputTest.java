@@ -15,13 +15,53 @@ class EksInputTest {
         return decode(name, content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Decodes whole, and checks that streaming the same bytes (what translate does) gives the same records. */
     private static List<CloudWatchLogEvent> decode(String name, byte[] content) {
-        return EksInput.decode(name, content).stream().map(SourceRecord::payload).toList();
+        List<SourceRecord<CloudWatchLogEvent>> whole;
+        try {
+            whole = EksInput.decode(name, content);
+        } catch (IllegalArgumentException e) {
+            assertThatThrownBy(() -> streamed(name, content)).isInstanceOf(IllegalArgumentException.class);
+            throw e;
+        }
+        assertSameRecords(streamed(name, content), whole);
+        return whole.stream().map(SourceRecord::payload).toList();
+    }
+
+    static List<SourceRecord<CloudWatchLogEvent>> streamed(String name, byte[] content) {
+        List<SourceRecord<CloudWatchLogEvent>> out = new java.util.ArrayList<>();
+        try {
+            EksInput.stream(name, new java.io.BufferedInputStream(new java.io.ByteArrayInputStream(content)), out::add);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
+
+    /** Same ids and log events; a message holding a whole pretty-printed document may be re-spelled compactly. */
+    static void assertSameRecords(List<SourceRecord<CloudWatchLogEvent>> streamed, List<SourceRecord<CloudWatchLogEvent>> whole) {
+        assertThat(streamed).extracting(SourceRecord::id).containsExactlyElementsOf(whole.stream().map(SourceRecord::id).toList());
+        for (int i = 0; i < whole.size(); i++) {
+            CloudWatchLogEvent a = streamed.get(i).payload();
+            CloudWatchLogEvent b = whole.get(i).payload();
+            assertThat(a.kind()).isEqualTo(b.kind());
+            assertThat(a.logStream()).isEqualTo(b.logStream());
+            assertThat(a.timestamp()).isEqualTo(b.timestamp());
+            if (a.message() != null && !a.message().equals(b.message())) {
+                try {
+                    assertThat(io.auditbridge.core.EventJson.MAPPER.readTree(a.message()))
+                            .isEqualTo(io.auditbridge.core.EventJson.MAPPER.readTree(b.message()));
+                } catch (java.io.IOException e) {
+                    throw new AssertionError("message " + i + " differs", e);
+                }
+            }
+        }
     }
 
     @Test
     void rawAuditLinesBecomeOneRecordPerLineTruncatedOnesIncluded() {
         List<SourceRecord<CloudWatchLogEvent>> records = EksInput.decode("audit.ndjson", AuditFixtures.resource("audit-lines.ndjson"));
+        assertSameRecords(streamed("audit.ndjson", AuditFixtures.resource("audit-lines.ndjson")), records);
         assertThat(records).hasSize(6);
         assertThat(records).extracting(SourceRecord::id).containsExactly("audit.ndjson:1", "audit.ndjson:2",
                 "audit.ndjson:3", "audit.ndjson:4", "audit.ndjson:5", "audit.ndjson:6");

@@ -57,7 +57,13 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
      */
     @Override
     protected void decode(String name, InputStream in, RecordConsumer<JsonValue> out) throws IOException, InterruptedException {
-        LineReader lines = new LineReader(Gzip.gunzipIfGzip(in));
+        InputStream body = Gzip.gunzipIfGzip(in);
+        if (LineReader.firstNonBlank(LineReader.peek(body, 4096)) == '[') {
+            // An array (gcloud output, often one line for the whole file): element by element, never as a line.
+            values(name, body, 0, out);
+            return;
+        }
+        LineReader lines = new LineReader(body);
         byte[] first;
         do {
             first = lines.next();
@@ -80,7 +86,10 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
         }
         byte[] firstWithNewline = java.util.Arrays.copyOf(first, first.length + 1);
         firstWithNewline[first.length] = '\n';
-        InputStream whole = new java.io.SequenceInputStream(new ByteArrayInputStream(firstWithNewline), lines.remaining());
+        values(name, new java.io.SequenceInputStream(new ByteArrayInputStream(firstWithNewline), lines.remaining()), index, out);
+    }
+
+    private static void values(String name, InputStream whole, int index, RecordConsumer<JsonValue> out) throws IOException, InterruptedException {
         try (JsonParser p = EventJson.MAPPER.createParser(whole)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {

@@ -19,11 +19,17 @@ import picocli.CommandLine.Model.OptionSpec;
  * the sections below it are the reference.
  */
 public final class HelpSections {
+    /** Wide enough that most options and their variable fit on one or two lines, narrow enough for a terminal. */
+    static final int WIDTH = 110;
+
     private HelpSections() {}
 
     /** Installs the sectioned option list on {@code cl} and every subcommand. */
     public static void install(CommandLine cl) {
         cl.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        if (System.getProperty("picocli.usage.width") == null) {
+            cl.getCommandSpec().usageMessage().width(WIDTH);
+        }
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, HelpSections::optionList);
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING, help -> "");
         for (CommandLine sub : cl.getSubcommands().values()) {

@@ -75,7 +75,7 @@ public abstract class TranslateCommand<T> implements Callable<Integer> {
 
     /** Takes one decoded record; blocks under back-pressure. */
     @FunctionalInterface
-    protected interface RecordConsumer<T> {
+    public interface RecordConsumer<T> {
         void accept(SourceRecord<T> record) throws InterruptedException;
     }
 

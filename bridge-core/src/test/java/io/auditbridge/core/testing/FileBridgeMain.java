@@ -24,8 +24,12 @@ public final class FileBridgeMain {
 
     @Command(name = "run")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--input", required = true)
+        @Option(names = "--input")
         Path input;
+
+        /** Instead of --input: this many generated Events (a backfill from a fake source of any size). */
+        @Option(names = "--generate")
+        Long generate;
 
         @Mixin
         SinkOptions sink;
@@ -46,7 +50,8 @@ public final class FileBridgeMain {
         public Integer call() throws Exception {
             BridgeRuntime<byte[]> runtime = BridgeRuntime.builder("file", new K8sEventTranslator(null, Map.of()))
                     .sink(sink).pipeline(pipeline).ops(ops).checkpoints(new io.auditbridge.core.checkpoint.FileCheckpointStore(checkpointFile)).build();
-            return runtime.runPolling(new NdjsonFileSource(input, 50), Duration.ofMillis(100), Duration.ofMinutes(5));
+            return runtime.runPolling(generate != null ? new GeneratedEventSource(generate, 500) : new NdjsonFileSource(input, 50),
+                    Duration.ofMillis(100), Duration.ofMinutes(5));
         }
     }
 }

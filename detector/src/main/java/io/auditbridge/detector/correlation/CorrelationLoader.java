@@ -7,8 +7,7 @@ import io.auditbridge.detector.rules.Location;
 import io.auditbridge.detector.rules.Priority;
 import io.auditbridge.detector.rules.RuleSet;
 import io.auditbridge.detector.rules.RulesException;
-import java.io.IOException;
-import java.io.StringReader;
+import io.auditbridge.detector.rules.RulesYaml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,10 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -81,23 +76,11 @@ public final class CorrelationLoader {
     }
 
     public CorrelationLoader load(Path file) {
-        try {
-            return load(file.toString(), Files.readString(file));
-        } catch (IOException e) {
-            throw new RulesException(new Location(file.toString(), 0), "cannot read: " + e.getClass().getSimpleName());
-        }
+        return load(file.toString(), RulesYaml.read(file));
     }
 
     public CorrelationLoader load(String fileName, String text) {
-        Node root;
-        try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new RulesException(new Location(fileName, line), "invalid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw new RulesException(new Location(fileName, 0), "invalid YAML: " + e.getMessage());
-        }
+        Node root = RulesYaml.compose(fileName, text);
         if (root == null) {
             return this;
         }
@@ -313,6 +296,6 @@ public final class CorrelationLoader {
     }
 
     private static Location at(String file, Node node) {
-        return new Location(file, node.getStartMark().getLine() + 1);
+        return RulesYaml.at(file, node);
     }
 }

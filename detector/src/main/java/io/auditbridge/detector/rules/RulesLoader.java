@@ -1,8 +1,5 @@
 package io.auditbridge.detector.rules;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,10 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -47,25 +40,11 @@ public final class RulesLoader {
 
     /** Loads one file; later files see and may change what earlier ones defined. */
     public RulesLoader load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new RulesException(new Location(file.toString(), 0), "cannot read: " + e.getClass().getSimpleName());
-        }
-        return load(file.toString(), text);
+        return load(file.toString(), RulesYaml.read(file));
     }
 
     public RulesLoader load(String fileName, String text) {
-        Node root;
-        try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new RulesException(new Location(fileName, line), "invalid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw new RulesException(new Location(fileName, 0), "invalid YAML: " + e.getMessage());
-        }
+        Node root = RulesYaml.compose(fileName, text);
         if (root == null) {
             return this; // an empty file is allowed, as in Falco
         }
@@ -463,6 +442,6 @@ public final class RulesLoader {
     }
 
     static Location at(String file, Node node) {
-        return new Location(file, node.getStartMark().getLine() + 1);
+        return RulesYaml.at(file, node);
     }
 }

@@ -45,7 +45,7 @@ public final class CorrelationBench {
                 new Detector(rules, new io.auditbridge.detector.engine.EngineOptions(io.auditbridge.detector.engine.RuleMatching.ALL,
                         io.auditbridge.detector.engine.RuleSelection.ALL, java.util.List.of(), "bench"), Detector.GapListener.NONE, engine), n, users);
         System.out.printf("  correlation groups live at the end: %.0f, evicted: %.0f, late: %.0f%n",
-                metrics.registry().get("auditbridge.correlation.groups").gauge().value(),
+                (double) engine.liveGroups(),
                 metrics.count("auditbridge.correlation.groups.evicted"), metrics.count("auditbridge.correlation.late.events"));
     }
 
