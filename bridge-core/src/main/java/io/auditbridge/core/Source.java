@@ -21,7 +21,18 @@ public interface Source<T> extends AutoCloseable {
      * available now (the runner waits its poll interval), or null when the source is exhausted (a backfill
      * reached its end).
      *
-     * @throws TransientSourceException on throttling, quota or unavailability: the runner backs off and polls again
+     * <p>Failures say what they are, and the runner treats each kind the same way for every source:
+     * <ul>
+     *   <li>{@link TransientSourceException}: passes by itself (throttling, quota, 5xx, network). The runner
+     *       backs off (honouring {@code retryAfter}) and polls again; {@code /readyz} is false until a poll works.</li>
+     *   <li>{@link SourceNotReadyException}: needs a person (permission denied, the log group or project not
+     *       found). The runner keeps polling with its backoff (logged as an error), {@code /readyz} answers 503 with the message,
+     *       and the process never exits on it.</li>
+     *   <li>anything else is fatal: the run drains what was fetched and ends; a
+     *       {@link io.auditbridge.core.cli.ConfigException} (a filter the provider refuses) exits 2 naming the
+     *       option, any other exception exits 1.</li>
+     * </ul>
+     * A poll that throws must not lose records: the next poll asks for the same page again.
      */
     List<SourceRecord<T>> poll() throws Exception;
 

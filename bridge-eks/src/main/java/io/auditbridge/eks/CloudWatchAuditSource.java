@@ -1,6 +1,9 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.poll.OverlapDedupe;
+import io.auditbridge.core.poll.RequestRateLimiter;
 import io.auditbridge.core.Source;
+import io.auditbridge.core.SourceNotReadyException;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.TransientSourceException;
 import io.auditbridge.core.ops.PipelineMetrics;
@@ -41,12 +44,16 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
  *
  * <p><b>Failures.</b> Requests are spaced by a {@link RequestRateLimiter}. Throttling, 5xx and network errors
  * throw {@link TransientSourceException}; the runner backs off and the same page (same nextToken) is asked
- * again. Other errors (access denied, missing log group) are not transient and end the run with a message.
+ * again. Access denied and a missing log group throw {@link SourceNotReadyException}: polling goes on and
+ * {@code /readyz} names the problem until a person fixes it. Other refusals end the run with a message.
  *
  * <p>A {@link #backfill} reads one fixed range {@code [since, until)} once and is then exhausted.
  */
 public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
     private static final Logger log = LoggerFactory.getLogger(CloudWatchAuditSource.class);
+    /** Refusals only a person can fix (IAM, enabling audit logging): keep polling, report not ready. */
+    private static final java.util.Set<String> NEEDS_A_PERSON = java.util.Set.of("AccessDeniedException",
+            "ResourceNotFoundException", "UnrecognizedClientException", "ExpiredTokenException");
 
     /**
      * What to read and how far behind real time.
@@ -189,13 +196,9 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
                 ready = true;
             } catch (SdkException e) {
                 ready = false;
-                RuntimeException fatal = fatal(e);
-                if (fatal != null) {
-                    throw fatal;
-                }
                 // Nothing of this poll is lost: a poll returns as soon as a page brought records, so only
                 // empty pages came before. The window keeps its token: the next poll asks the same page.
-                throw transientError(e);
+                throw classify(e);
             }
             accept(page, out);
             window.nextToken = page.nextToken();
@@ -247,7 +250,7 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
         long maxDelay = -1;
         for (FilteredLogEvent e : page.events()) {
             long ts = e.timestamp() == null ? window.floor : e.timestamp();
-            if (!seen.firstTime(e.eventId(), ts, window.end - settings.overlap().toMillis())) {
+            if (!seen.firstTime(ts, e.eventId(), window.end - settings.overlap().toMillis())) {
                 overlapDuplicates.increment();
                 continue;
             }
@@ -283,19 +286,27 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
         return seen.size();
     }
 
-    /** Throttling, 5xx and network trouble pass; everything else needs a person. Null when transient. */
-    private RuntimeException fatal(SdkException e) {
+    /**
+     * The failure contract of {@link io.auditbridge.core.Source#poll()}: throttling, 5xx and network trouble
+     * pass ({@link TransientSourceException}); a denied permission or a missing log group needs a person, and
+     * the bridge keeps polling until it is fixed ({@link SourceNotReadyException}); any other refusal is fatal.
+     */
+    private TransientSourceException classify(SdkException e) {
         if (e instanceof AwsServiceException ase) {
             if (ase.isThrottlingException() || ase.statusCode() >= 500 || ase.statusCode() == 429) {
-                return null;
+                return transientError(e);
             }
-            return new IllegalStateException("FilterLogEvents on " + settings.logGroup() + " failed: " + describe(ase)
-                    + hint(ase));
+            String code = ase.awsErrorDetails() == null ? "" : String.valueOf(ase.awsErrorDetails().errorCode());
+            if (NEEDS_A_PERSON.contains(code) || ase.statusCode() == 403) {
+                return new SourceNotReadyException("FilterLogEvents on " + settings.logGroup() + " refused: " + describe(ase)
+                        + hint(ase), e);
+            }
+            throw new IllegalStateException("FilterLogEvents on " + settings.logGroup() + " failed: " + describe(ase) + hint(ase));
         }
         if (e instanceof SdkClientException) {
-            return null;
+            return transientError(e);
         }
-        return new IllegalStateException("FilterLogEvents on " + settings.logGroup() + " failed: " + e.getClass().getSimpleName());
+        throw new IllegalStateException("FilterLogEvents on " + settings.logGroup() + " failed: " + e.getClass().getSimpleName());
     }
 
     private TransientSourceException transientError(SdkException e) {

@@ -17,6 +17,9 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClientBuilde
 /** Which log group to read and how to reach CloudWatch Logs, shared by {@code run} and {@code backfill}. */
 @HelpGroup(HelpGroup.Section.SOURCE)
 final class CloudWatchOptions {
+    /** CloudWatch Logs' FilterLogEvents quota per account and region, shared by every caller there. */
+    static final double ACCOUNT_QUOTA = 5.0;
+
     @Option(names = "--cluster", paramLabel = "NAME",
             description = "EKS cluster name: reads log group /aws/eks/NAME/cluster and adds the cluster_name annotation "
                     + "(subscription payloads from a group /aws/eks/<name>/cluster are labelled with that name instead). Env: AUDITBRIDGE_CLUSTER.")
@@ -78,8 +81,8 @@ final class CloudWatchOptions {
     }
 
     void validateRate() {
-        if (!(requestsPerSecond > 0) || requestsPerSecond > RequestRateLimiter.ACCOUNT_QUOTA) {
-            throw new ConfigException("--max-requests-per-second", "must be > 0 and <= " + RequestRateLimiter.ACCOUNT_QUOTA
+        if (!(requestsPerSecond > 0) || requestsPerSecond > ACCOUNT_QUOTA) {
+            throw new ConfigException("--max-requests-per-second", "must be > 0 and <= " + ACCOUNT_QUOTA
                     + " (the account's FilterLogEvents quota): " + requestsPerSecond);
         }
     }

@@ -4,6 +4,7 @@ import io.auditbridge.core.cli.Summaries;
 import io.auditbridge.core.cli.Progress;
 import io.auditbridge.core.cli.ProgressOptions;
 import io.auditbridge.core.cli.HelpGroup;
+import io.auditbridge.core.poll.RequestRateLimiter;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.cli.PipelineOptions;
@@ -58,7 +59,7 @@ final class EksBackfillCommand implements Callable<Integer> {
         CloudWatchAuditSource source;
         try {
             source = CloudWatchAuditSource.backfill(cloudWatch.client(), settings, clock,
-                    new RequestRateLimiter(cloudWatch.requestsPerSecond, clock, Sleeper.SYSTEM), runtime.metrics(), since, until);
+                    RequestRateLimiter.perSecond(cloudWatch.requestsPerSecond, clock, Sleeper.SYSTEM), runtime.metrics(), since, until);
         } catch (RuntimeException e) {
             runtime.close();
             throw e;

@@ -1,8 +1,9 @@
 package io.auditbridge.eks;
 
 import io.auditbridge.core.cli.HelpGroup;
+import io.auditbridge.core.poll.RequestRateLimiter;
 import io.auditbridge.core.cli.BridgeRuntime;
-import io.auditbridge.core.cli.CheckpointOptions;
+import io.auditbridge.kubernetes.CheckpointOptions;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.Durations;
 import io.auditbridge.core.cli.LogOptions;
@@ -112,7 +113,7 @@ final class EksRunCommand implements Callable<Integer> {
         try {
             Clock clock = Clock.systemUTC();
             source = CloudWatchAuditSource.follow(cloudWatch.client(), settings, clock,
-                    new RequestRateLimiter(cloudWatch.requestsPerSecond, clock, Sleeper.SYSTEM), runtime.metrics());
+                    RequestRateLimiter.perSecond(cloudWatch.requestsPerSecond, clock, Sleeper.SYSTEM), runtime.metrics());
         } catch (RuntimeException e) {
             runtime.close();
             throw e;

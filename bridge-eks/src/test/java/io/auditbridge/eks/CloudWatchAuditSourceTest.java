@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.poll.RequestRateLimiter;
 import io.auditbridge.core.testing.ManualClock;
 
 import static io.auditbridge.eks.AuditFixtures.AUDIT_STREAM;
@@ -18,6 +19,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.auditbridge.core.Pipeline;
+import io.auditbridge.core.SourceNotReadyException;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.TransientSourceException;
 import io.auditbridge.core.checkpoint.MemoryCheckpointStore;
@@ -67,7 +69,7 @@ class CloudWatchAuditSourceTest {
     }
 
     private RequestRateLimiter limiter() {
-        return new RequestRateLimiter(1.0, clock, d -> {
+        return RequestRateLimiter.perSecond(1.0, clock, d -> {
             limiterWaits.add(d);
             clock.advance(d);
             return true;
@@ -174,16 +176,21 @@ class CloudWatchAuditSourceTest {
     }
 
     @Test
-    void accessDeniedAndAMissingLogGroupAreNotTransient() throws Exception {
+    void accessDeniedAndAMissingLogGroupAreNotReadyUntilAPersonFixesThemAndOtherRefusalsAreFatal() throws Exception {
         respondInSequence(wm, error(400, "AccessDeniedException", "User is not authorized to perform: logs:FilterLogEvents"),
-                error(400, "ResourceNotFoundException", "The specified log group does not exist."));
+                error(400, "ResourceNotFoundException", "The specified log group does not exist."),
+                error(400, "InvalidParameterException", "1 validation error detected: Value at 'filterPattern'"));
         CloudWatchAuditSource source = follow();
         source.start(Map.of());
 
-        assertThatThrownBy(source::poll).isInstanceOf(IllegalStateException.class)
+        // The same contract as GKE's PERMISSION_DENIED: keep polling, /readyz names the problem, never exit.
+        assertThatThrownBy(source::poll).isInstanceOf(SourceNotReadyException.class)
                 .hasMessageContaining("AccessDeniedException").hasMessageContaining("logs:FilterLogEvents on the log group");
-        assertThatThrownBy(source::poll).isInstanceOf(IllegalStateException.class)
+        assertThat(source.isReady()).isFalse();
+        assertThatThrownBy(source::poll).isInstanceOf(SourceNotReadyException.class)
                 .hasMessageContaining("ResourceNotFoundException").hasMessageContaining("audit logging enabled");
+        assertThatThrownBy(source::poll).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("InvalidParameterException");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.poll.RequestRateLimiter;
 import io.auditbridge.core.testing.ManualClock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -108,7 +109,7 @@ class CloudWatchEndToEndTest {
                 .build();
         CloudWatchAuditSource source = CloudWatchAuditSource.follow(FakeCloudWatch.client(cloudWatch),
                 new CloudWatchAuditSource.Settings(LOG_GROUP, "kube-apiserver-audit", null, LAG, OVERLAP, POLL, Duration.ofMinutes(5)),
-                clock, new RequestRateLimiter(2.0, clock, d -> {
+                clock, RequestRateLimiter.perSecond(2.0, clock, d -> {
                     clock.advance(d);
                     return true;
                 }), metrics);

@@ -58,7 +58,7 @@ class OverlapDedupeBoundTest {
         CloudWatchAuditSource.Settings settings = new CloudWatchAuditSource.Settings(LOG_GROUP, "kube-apiserver-audit",
                 null, Duration.ofMinutes(2), OVERLAP, Duration.ofSeconds(30), Duration.ofMinutes(5));
         CloudWatchAuditSource source = CloudWatchAuditSource.backfill(FakeCloudWatch.client(cloudWatch), settings, clock,
-                new RequestRateLimiter(5.0, clock, d -> { clock.advance(d); return true; }), PipelineMetrics.inMemory("eks"),
+                io.auditbridge.core.poll.RequestRateLimiter.perSecond(5.0, clock, d -> { clock.advance(d); return true; }), PipelineMetrics.inMemory("eks"),
                 Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + DAY));
         source.start(Map.of());
         Set<String> ids = new HashSet<>();

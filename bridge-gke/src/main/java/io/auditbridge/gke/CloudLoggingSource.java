@@ -7,21 +7,23 @@ import com.google.logging.v2.ListLogEntriesRequest;
 import com.google.logging.v2.ListLogEntriesResponse;
 import com.google.logging.v2.LogEntry;
 import io.auditbridge.core.Source;
+import io.auditbridge.core.SourceNotReadyException;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.TransientSourceException;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.core.poll.OverlapDedupe;
+import io.auditbridge.core.poll.RequestRateLimiter;
+import io.auditbridge.core.retry.Sleeper;
 import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * pipeline commits only once the sink acknowledged it; a restart resumes there however long it was down.
  *
  * <p>In backfill mode the one window is {@code [since, until]} and the source is exhausted after it.
- * Requests stay within a {@link ReadBudget}; RESOURCE_EXHAUSTED and UNAVAILABLE become
- * {@link TransientSourceException}s the runner backs off on.
+ * Requests stay within a {@link RequestRateLimiter} per minute; RESOURCE_EXHAUSTED and UNAVAILABLE become
+ * {@link TransientSourceException}s the runner backs off on; PERMISSION_DENIED, UNAUTHENTICATED and NOT_FOUND
+ * become {@link SourceNotReadyException}s (keep polling, {@code /readyz} names the problem); a filter Cloud
+ * Logging refuses is fatal.
  */
 public final class CloudLoggingSource implements Source<LogEntry> {
     private static final Logger log = LoggerFactory.getLogger(CloudLoggingSource.class);
@@ -45,15 +49,15 @@ public final class CloudLoggingSource implements Source<LogEntry> {
     private final AuditLogFilter filter;
     private final Settings settings;
     private final Clock clock;
-    private final ReadBudget budget;
+    private final RequestRateLimiter budget;
     private final String partition;
     private final Counter requests;
     private final Counter throttled;
     private final Counter budgetWaits;
     private final Counter duplicates;
 
-    /** (timestamp → insertIds) handed on since cursor − overlap; older keys are pruned as the cursor moves. */
-    private final TreeMap<Instant, Set<String>> seen = new TreeMap<>();
+    /** (timestamp, insertId) handed on since cursor − overlap; older keys are pruned as the cursor moves. */
+    private final OverlapDedupe seen = new OverlapDedupe();
     private Cursor cursor;
     /** Where the next window starts: the cursor (or the last window's end) minus the overlap. */
     private Instant nextFrom;
@@ -96,7 +100,8 @@ public final class CloudLoggingSource implements Source<LogEntry> {
         this.filter = filter;
         this.settings = settings;
         this.clock = clock;
-        this.budget = new ReadBudget(settings.readsPerMinute(), clock);
+        // Cloud Logging's read quota (60 or 120 a minute) is per project, shared by every reader of it.
+        this.budget = new RequestRateLimiter(settings.readsPerMinute(), Duration.ofMinutes(1), clock, Sleeper.SYSTEM);
         this.partition = "projects/" + filter.project();
         this.requests = metrics.counter("auditbridge.gke.read_requests", "entries.list requests sent");
         this.throttled = metrics.counter("auditbridge.gke.throttled", "entries.list requests refused with RESOURCE_EXHAUSTED");
@@ -222,8 +227,8 @@ public final class CloudLoggingSource implements Source<LogEntry> {
                     // A filter Cloud Logging refuses will never work: stop with the reason.
                     throw new ConfigException("--extra-filter", "Cloud Logging refused the request: " + e.getMessage());
                 }
-                default -> // PERMISSION_DENIED, UNAUTHENTICATED, NOT_FOUND: fixable outside, so keep trying and stay unready.
-                        throw new TransientSourceException("Cloud Logging " + code + " for " + partition
+                default -> // PERMISSION_DENIED, UNAUTHENTICATED, NOT_FOUND: a person fixes it outside; keep trying, unready.
+                        throw new SourceNotReadyException("Cloud Logging " + code + " for " + partition
                                 + " (needs roles/logging.viewer, and roles/logging.privateLogViewer for data_access): " + e.getMessage(), e);
             }
         }
@@ -246,19 +251,23 @@ public final class CloudLoggingSource implements Source<LogEntry> {
         if (cursor.timestamp().isAfter(before)) {
             // Pages come oldest first and the next window starts no earlier than cursor − overlap: older keys
             // cannot come again, and a days-long window or backfill must not keep them all.
-            seen.headMap(cursor.timestamp().minus(settings.overlap())).clear();
+            seen.forgetBefore(cursor.timestamp().minus(settings.overlap()));
         }
         out.add(new SourceRecord<>(partition, cursor.encode(), id, e));
     }
 
-    /** Records entries as handed on; false when the (only) one was already. */
+    /** Records entries as handed on; false when none of them was new. */
     private boolean remember(Instant ts, Set<String> ids) {
-        return seen.computeIfAbsent(ts, k -> new HashSet<>()).addAll(ids);
+        boolean any = false;
+        for (String id : ids) {
+            any |= seen.firstTime(ts, id);
+        }
+        return any;
     }
 
     /** How many (insertId, timestamp) keys are kept for dedupe: bounded by the entries of one overlap. */
     int rememberedKeys() {
-        return seen.values().stream().mapToInt(Set::size).sum();
+        return seen.size();
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.auditbridge.gke;
 
 import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.BridgeRuntime;
-import io.auditbridge.core.cli.CheckpointOptions;
+import io.auditbridge.kubernetes.CheckpointOptions;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.Durations;
 import io.auditbridge.core.cli.LogOptions;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.logging.v2.ListLogEntriesRequest;
 import com.google.logging.v2.LogEntry;
 import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.SourceNotReadyException;
 import io.auditbridge.core.TransientSourceException;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.grpc.Status;
@@ -263,6 +264,23 @@ class CloudLoggingSourceTest {
         assertThatThrownBy(s::poll).isInstanceOf(TransientSourceException.class).hasMessageContaining("UNAVAILABLE");
         assertThat(fake.requests()).hasSize(1);
         assertThat(metrics.count("auditbridge.gke.throttled")).isZero();
+    }
+
+    @Test
+    void permissionDeniedIsNotReadyUntilAPersonGrantsTheRoleAndTheWindowIsReadAgain() throws Exception {
+        fake.ingest(FakeCloudLogging.auditEntry("p0", at("01:59:20")));
+        CloudLoggingSource s = source(1000, 60);
+        fake.failNext(1, Status.PERMISSION_DENIED.withDescription("Permission 'logging.logEntries.list' denied on resource"));
+
+        // The same contract as EKS's AccessDeniedException: keep polling, /readyz names the problem, never exit.
+        assertThatThrownBy(s::poll).isInstanceOf(SourceNotReadyException.class)
+                .hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("roles/logging.viewer");
+        assertThat(s.isReady()).isFalse();
+
+        clock.advance(POLL);
+        assertThat(ids(s.poll())).as("the refused window, read again").containsExactly("p0");
+        assertThat(s.isReady()).isTrue();
+        assertThat(fake.requests()).hasSize(2);
     }
 
     @Test

@@ -44,6 +44,40 @@ public final class ForwarderBody {
         }
     }
 
+    /**
+     * True when {@code json} holds more than {@code max} records, found by skimming tokens without building
+     * trees and stopping at the first record over: a body of millions of {@code {}} is refused in milliseconds,
+     * before any record is translated or submitted. Malformed JSON counts what came before it (the real read
+     * reports the error).
+     */
+    public static boolean hasMoreRecordsThan(byte[] json, long max) {
+        if (json.length < 2 * max) {
+            return false; // each record takes at least two bytes ("{}")
+        }
+        long count = 0;
+        try (JsonParser p = EventJson.MAPPER.createParser(json)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_ARRAY) {
+                    while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                        if (++count > max) {
+                            return true;
+                        }
+                        p.skipChildren();
+                    }
+                } else {
+                    if (++count > max) {
+                        return true;
+                    }
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
     /** Takes one record; may block (a caller under back-pressure). */
     @FunctionalInterface
     public interface RecordConsumer {

@@ -43,6 +43,9 @@ final class ForwarderHandler implements RequestHandler {
     public HandlerResponse handle(ReceivedRequest request) throws BadRequestException, InterruptedException {
         String requestId = "req-" + requests.incrementAndGet();
         String cluster = clusterNameFor(request);
+        if (ForwarderBody.hasMoreRecordsThan(request.body(), request.maxRecords())) {
+            throw new PayloadTooLargeException("more than " + request.maxRecords() + " records in one request");
+        }
         // Records are submitted in chunks while the body is read, so a request never holds more than one chunk
         // of trees (charged to its budget); the events themselves are bounded by the pipeline's in-flight bound.
         RequestBudget.Lease lease = request.budget();

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Response;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 100 collectors posting at once on loopback: every audit Event reaches the webhook exactly once. The
  * throughput is printed for the README, not asserted (the machine is shared).
  */
+@Tag("realtime") // many concurrent senders for a while: run by failsafe in ./mvnw verify
 class ConcurrentSendersLoadTest {
     private static final int SENDERS = 100;
     private static final int REQUESTS_PER_SENDER = 5;

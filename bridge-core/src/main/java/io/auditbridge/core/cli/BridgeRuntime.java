@@ -1,12 +1,11 @@
 package io.auditbridge.core.cli;
 
 import io.auditbridge.core.CheckpointStore;
+import io.auditbridge.core.Leadership;
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.Sink;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.Translator;
-import io.auditbridge.core.kubernetes.LeaderElectedCheckpointStore;
-import io.auditbridge.core.kubernetes.LeaseLeadership;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.SourceRunner;
@@ -40,7 +39,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     private final OpsServer ops;
     private final ProcessLifecycle lifecycle = new ProcessLifecycle();
     private volatile BooleanSupplier sourceReady = () -> true;
-    private final LeaseLeadership leadership;
+    private final Leadership leadership;
     private volatile boolean standby;
     private volatile SourceRunner<T> runner;
     private final java.util.List<BooleanSupplier> liveness = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -64,7 +63,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         }
         this.pipeline = pb.build();
         this.push = new PushDelivery<>(pipeline, b.pushBudget, b.retryAfter);
-        this.leadership = b.checkpoints instanceof LeaderElectedCheckpointStore l ? l.leadership() : null;
+        this.leadership = b.checkpoints instanceof Leadership.Elected l ? l.leadership() : null;
         OpsServer server = null;
         if (b.ops != null && b.ops.port >= 0) {
             try {
@@ -136,6 +135,11 @@ public final class BridgeRuntime<T> implements AutoCloseable {
         String why = pipeline.notReadyReason();
         if (why != null) {
             return why;
+        }
+        SourceRunner<T> r = runner;
+        String sourceWhy = r == null ? null : r.notReadyReason();
+        if (sourceWhy != null) {
+            return "source not ready: " + sourceWhy;
         }
         return sourceReady.getAsBoolean() ? null : "source not ready: the last fetch failed";
     }

@@ -64,6 +64,8 @@ public final class HttpReceiver implements AutoCloseable {
     private final Set<String> paths;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /** Connections waiting to be accepted: a burst beyond the JDK's default of 50 is reset by the kernel otherwise. */
+    static final int BACKLOG = 1024;
     private volatile Thread dispatcher;
     private volatile boolean running;
 
@@ -83,7 +85,7 @@ public final class HttpReceiver implements AutoCloseable {
         if (config.tls() != null) {
             SSLContext ssl = ServerTls.context(config.tls());
             boolean needClientCert = config.tls().requiresClientCertificate();
-            HttpsServer https = HttpsServer.create(address, 0);
+            HttpsServer https = HttpsServer.create(address, BACKLOG);
             https.setHttpsConfigurator(new HttpsConfigurator(ssl) {
                 @Override
                 public void configure(HttpsParameters params) {
@@ -95,7 +97,7 @@ public final class HttpReceiver implements AutoCloseable {
             });
             this.server = https;
         } else {
-            this.server = HttpServer.create(address, 0);
+            this.server = HttpServer.create(address, BACKLOG);
         }
         for (String path : config.paths()) {
             server.createContext(path, this::exchange);
@@ -193,7 +195,7 @@ public final class HttpReceiver implements AutoCloseable {
             log.warn("response observer failed: {}", e.getClass().getName());
         }
         try {
-            send(ex, response);
+            send(ex, response, outcome.drain);
         } catch (IOException e) {
             failure = (failure == null ? "" : failure + "; ") + "response not sent: " + e.getClass().getSimpleName();
         } finally {
@@ -224,7 +226,11 @@ public final class HttpReceiver implements AutoCloseable {
     }
 
     /** The answer, the one-line reason to log when it is a failure, and the metric reason. */
-    private record Outcome(HandlerResponse response, String failure, String reason) {
+    private record Outcome(HandlerResponse response, String failure, String reason, boolean drain) {
+        Outcome(HandlerResponse response, String failure, String reason) {
+            this(response, failure, reason, false);
+        }
+
         static Outcome ok(HandlerResponse r) {
             return new Outcome(r, r.status() >= 400 ? "handler answered " + r.status() : null, null);
         }
@@ -238,7 +244,15 @@ public final class HttpReceiver implements AutoCloseable {
          * must be told so, or it would send its next request into the unread rest.
          */
         Outcome closing() {
-            return new Outcome(response.withHeader("Connection", "close"), failure, reason);
+            return new Outcome(response.withHeader("Connection", "close"), failure, reason, drain);
+        }
+
+        /**
+         * After the answer, read and discard the unread body (declared within the wire limit) before closing: a
+         * client still writing it would otherwise get a reset instead of the 503 it should retry on.
+         */
+        Outcome draining() {
+            return new Outcome(response, failure, reason, true);
         }
     }
 
@@ -287,7 +301,7 @@ public final class HttpReceiver implements AutoCloseable {
             return Outcome.fail(400, e.getMessage(), "bad_length").closing();
         }
         if (!permits.tryAcquire()) {
-            return busy("too many concurrent requests (" + config.maxConcurrent() + ")", "busy").closing();
+            return busy("too many concurrent requests (" + config.maxConcurrent() + ")", "busy").closing().draining();
         }
         RequestBudget.Lease lease = budget.lease(budget.capacity());
         try {
@@ -295,7 +309,7 @@ public final class HttpReceiver implements AutoCloseable {
         } catch (RequestBudget.BusyException e) {
             lease.close();
             permits.release();
-            return busy(e.getMessage(), "busy").closing();
+            return busy(e.getMessage(), "busy").closing().draining();
         } catch (RequestBudget.TooLargeException e) {
             lease.close();
             permits.release();
@@ -368,6 +382,9 @@ public final class HttpReceiver implements AutoCloseable {
             lease.releaseTo(before + decoded.length);
             wire = decoded;
         }
+        if (config.requireUtf8() && !Utf8.isValid(wire)) {
+            throw new BadRequestException("request body is not valid UTF-8");
+        }
         if (!phase.compareAndSet(READING, HANDLING)) {
             throw new InterruptedException("request timed out while its body was read");
         }
@@ -397,20 +414,28 @@ public final class HttpReceiver implements AutoCloseable {
         return new Outcome(HandlerResponse.text(503, why).withHeader("Retry-After", Long.toString(seconds)), why, reason);
     }
 
-    private static void send(HttpExchange ex, HandlerResponse response) throws IOException {
+    private static void send(HttpExchange ex, HandlerResponse response, boolean drain) throws IOException {
         var headers = ex.getResponseHeaders();
         headers.set("Content-Type", response.contentType());
         for (Map.Entry<String, String> h : response.headers().entrySet()) {
             headers.set(h.getKey(), h.getValue());
         }
-        byte[] body = response.body();
-        ex.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            OutputStream out = ex.getResponseBody();
-            out.write(body);
-            // Flushed before the stream is closed: closing drains the unread request body first.
-            out.flush();
+        byte[] body = response.body().length == 0 ? "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII) : response.body();
+        ex.sendResponseHeaders(response.status(), body.length);
+        OutputStream out = ex.getResponseBody();
+        out.write(body);
+        // The answer leaves before the stream is closed: closing reads what is left of the request body first.
+        out.flush();
+        if (drain) {
+            try {
+                ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException clientGone) {
+                // the answer was sent; the close below ends the connection
+            }
         }
+        // Closing the response stream (not only the exchange) is what lets the JDK server forget the connection
+        // when the rest of the body cannot be read; ExchangeImpl.close alone leaves it counted as open.
+        out.close();
     }
 
     /** Stops accepting, gives running requests up to {@code grace} to finish, then closes. */

@@ -87,6 +87,11 @@ public record HttpReceiverConfig(String host, int port, List<String> paths, Tls 
         return new Builder();
     }
 
+    /** JSON bodies must be UTF-8 (RFC 8259): every receiver here takes JSON, so the decoded body is checked. */
+    public boolean requireUtf8() {
+        return true;
+    }
+
     public boolean hasCredentials() {
         return bearerTokenFile != null || basicUsernameFile != null;
     }
@@ -249,6 +254,7 @@ public record HttpReceiverConfig(String host, int port, List<String> paths, Tls 
                 // An uncompressed body is its own decoded form: a lower decoded cap would silently lower the wire cap.
                 throw new IllegalArgumentException("max decoded body size: must be >= max body size (" + maxBodyBytes + ")");
             }
+            HttpServerGuards.applyFor(requestTimeout);
             return new HttpReceiverConfig(host, port, paths, tls, bearerTokenFile, basicUsernameFile,
                     basicPasswordFile, maxBodyBytes, maxDecodedBytes, maxConcurrent, requestTimeout, retryAfter,
                     maxRecordsPerRequest, budgetBytes, mediaTypes);

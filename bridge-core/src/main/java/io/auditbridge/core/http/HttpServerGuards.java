@@ -17,6 +17,12 @@ public final class HttpServerGuards {
     public static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
     /** Open connections per server; more are closed at accept. */
     public static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+    /**
+     * Seconds from a body fully read to the response sent. Besides bounding a client that does not read its
+     * answer, it is what makes the JDK forget a connection whose answer could not be written (the client reset
+     * it): without it such a connection stays counted against the connection cap.
+     */
+    public static final String MAX_RESPONSE_SECONDS = "sun.net.httpserver.maxRspTime";
     public static final String CLOCK_TICK_MILLIS = "sun.net.httpserver.clockTick";
     public static final String DRAIN_BYTES = "sun.net.httpserver.drainAmount";
     public static final String IDLE_SECONDS = "sun.net.httpserver.idleInterval";
@@ -27,9 +33,22 @@ public final class HttpServerGuards {
 
     private HttpServerGuards() {}
 
+    /**
+     * As {@link #apply()}, with the request read limit a few seconds past {@code requestTimeout}, so a body that
+     * stops arriving is answered the receiver's 503 before the JDK closes the connection. Called when a
+     * receiver's config is built, which is before any server of the process starts.
+     */
+    public static synchronized void applyFor(java.time.Duration requestTimeout) {
+        long seconds = (requestTimeout.toMillis() + 999) / 1000 + 5;
+        setIfAbsent(MAX_REQUEST_SECONDS, Long.toString(Math.max(DEFAULT_MAX_REQUEST_SECONDS, seconds)));
+        setIfAbsent(MAX_RESPONSE_SECONDS, Long.toString(Math.max(DEFAULT_MAX_REQUEST_SECONDS, seconds)));
+        apply();
+    }
+
     /** Sets the defaults the operator did not set; idempotent. */
     public static synchronized void apply() {
         setIfAbsent(MAX_REQUEST_SECONDS, Long.toString(DEFAULT_MAX_REQUEST_SECONDS));
+        setIfAbsent(MAX_RESPONSE_SECONDS, System.getProperty(MAX_REQUEST_SECONDS));
         setIfAbsent(MAX_CONNECTIONS, Integer.toString(DEFAULT_MAX_CONNECTIONS));
         setIfAbsent(CLOCK_TICK_MILLIS, "1000");
         setIfAbsent(IDLE_SECONDS, "30");

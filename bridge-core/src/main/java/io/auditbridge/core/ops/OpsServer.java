@@ -50,7 +50,7 @@ public final class OpsServer implements AutoCloseable {
                                   Supplier<String> notReadyReason) throws IOException {
         HttpServerGuards.apply();
         FatalErrors.install();
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 1024);
         Map<String, Counter> rejected = new ConcurrentHashMap<>();
         Rejections rejections = reason -> rejected.computeIfAbsent(reason, r -> Counter.builder(REJECTED_METRIC).tag("reason", r)
                 .description("Requests the ops endpoint refused, by reason").register(registry)).increment();
@@ -121,6 +121,8 @@ public final class OpsServer implements AutoCloseable {
             OutputStream out = ex.getResponseBody();
             out.write(bytes);
             out.flush();
+            // Closing the response stream lets the JDK server forget a connection whose body it could not read.
+            out.close();
         }
     }
 

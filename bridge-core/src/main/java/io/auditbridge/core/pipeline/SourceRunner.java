@@ -2,6 +2,7 @@ package io.auditbridge.core.pipeline;
 
 import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.Source;
+import io.auditbridge.core.SourceNotReadyException;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.TransientSourceException;
 import io.auditbridge.core.retry.RetryPolicy;
@@ -15,8 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives a polling {@link Source} into a {@link Pipeline}: start from the committed positions, poll, submit,
- * wait when there is nothing new, back off on transient errors (never exit on them), and stop when the
- * source is exhausted (backfill) or {@link #stop()} is called.
+ * wait when there is nothing new, and stop when the source is exhausted (backfill) or {@link #stop()} is
+ * called. It applies the failure contract of {@link Source#poll()} the same way for every source: transient
+ * failures back off and poll again; "not ready" ones ({@link SourceNotReadyException}) keep polling with the
+ * same backoff, are logged as errors and report why through {@link #notReadyReason()}; anything else ends the run.
  */
 public final class SourceRunner<T> {
     private static final Logger log = LoggerFactory.getLogger(SourceRunner.class);
@@ -29,6 +32,7 @@ public final class SourceRunner<T> {
     private final Clock clock;
     private volatile boolean stopping;
     private volatile boolean exhausted;
+    private volatile String notReady;
 
     public SourceRunner(Source<T> source, Pipeline<T> pipeline, Duration pollInterval, RetryPolicy transientBackoff,
                         Sleeper sleeper, Clock clock) {
@@ -55,8 +59,11 @@ public final class SourceRunner<T> {
             try {
                 records = source.poll();
                 backoff = null;
+                notReady = null;
             } catch (TransientSourceException e) {
                 transientErrors.increment();
+                boolean needsPerson = e instanceof SourceNotReadyException;
+                notReady = (needsPerson ? "" : "fetch failing: ") + e.getMessage();
                 if (backoff == null) {
                     backoff = transientBackoff.start(clock.millis());
                 }
@@ -64,7 +71,11 @@ public final class SourceRunner<T> {
                 if (wait == null) {
                     wait = pollInterval;
                 }
-                log.warn("fetch failed, retrying in {} ms: {}", wait.toMillis(), e.getMessage());
+                if (needsPerson) {
+                    log.error("source not ready, polling again in {} ms: {}", wait.toMillis(), e.getMessage());
+                } else {
+                    log.warn("fetch failed, retrying in {} ms: {}", wait.toMillis(), e.getMessage());
+                }
                 if (!sleeper.sleep(wait)) {
                     break;
                 }
@@ -89,6 +100,11 @@ public final class SourceRunner<T> {
     /** Whether {@link #run} ended because the source reached its end (a backfill), not because it was stopped. */
     public boolean exhausted() {
         return exhausted;
+    }
+
+    /** Why the source is not ready ({@code /readyz}): the last poll failed, with its message; null once a poll worked. */
+    public String notReadyReason() {
+        return notReady;
     }
 
     /** Asks {@link #run} to return after its current step; the caller's sleeper should wake too. */

@@ -14,6 +14,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 class HelpSectionsTest {
+    /** Stands in for bridge-kubernetes' CheckpointOptions (bridge-core does not depend on it). */
+    @HelpGroup(HelpGroup.Section.CHECKPOINTS)
+    static final class Checkpoints {
+        @Option(names = "--checkpoint-file", paramLabel = "FILE", description = "Where committed positions are kept.")
+        java.nio.file.Path file;
+
+        @Option(names = "--leader-election", description = "Only the Lease holder polls.")
+        boolean leaderElection;
+    }
+
     /** A run command put together like the bridges' from the shared option classes, plus one of its own. */
     @HelpGroup(HelpGroup.Section.SOURCE)
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Follow and deliver.")
@@ -32,7 +42,7 @@ class HelpSectionsTest {
 
         @Mixin SinkOptions sink;
         @Mixin PipelineOptions pipeline;
-        @Mixin CheckpointOptions checkpoint;
+        @Mixin Checkpoints checkpoint;
         @Mixin ReceiverOptions receiver;
         @Mixin OpsOptions ops;
         @Mixin LogOptions log;

@@ -18,10 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A webhook that accepts connections and never answers: the source must stall at the in-flight bound. */
+@Tag("realtime") // a webhook that never answers holds the source for real: run by failsafe in ./mvnw verify
 class BackPressureTest {
     private static final int BOUND_EVENTS = 100;
     private static final long BOUND_BYTES = 512 * 1024;

@@ -21,10 +21,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI killed with SIGKILL mid-stream and restarted: nothing after the committed position is lost. */
+@Tag("realtime") // a real subprocess is killed mid-run and restarted: run by failsafe in ./mvnw verify
 class CrashRecoveryTest {
     private static final int EVENTS = 2000;
 

@@ -3,7 +3,6 @@ package io.auditbridge.core.testing;
 import io.auditbridge.core.K8sEventTranslator;
 import io.auditbridge.core.cli.BridgeCli;
 import io.auditbridge.core.cli.BridgeRuntime;
-import io.auditbridge.core.cli.CheckpointOptions;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.cli.OpsOptions;
 import io.auditbridge.core.cli.PipelineOptions;
@@ -38,8 +37,8 @@ public final class FileBridgeMain {
         @Mixin
         PipelineOptions pipeline;
 
-        @Mixin
-        CheckpointOptions checkpoint;
+        @picocli.CommandLine.Option(names = "--checkpoint-file", defaultValue = "auditbridge-checkpoint.json")
+        java.nio.file.Path checkpointFile;
 
         @Mixin
         OpsOptions ops;
@@ -50,7 +49,7 @@ public final class FileBridgeMain {
         @Override
         public Integer call() throws Exception {
             BridgeRuntime<byte[]> runtime = BridgeRuntime.builder("file", new K8sEventTranslator(null, Map.of()))
-                    .sink(sink).pipeline(pipeline).ops(ops).checkpoints(checkpoint.store()).build();
+                    .sink(sink).pipeline(pipeline).ops(ops).checkpoints(new io.auditbridge.core.checkpoint.FileCheckpointStore(checkpointFile)).build();
             return runtime.runPolling(generate != null ? new GeneratedEventSource(generate, 500) : new NdjsonFileSource(input, 50),
                     Duration.ofMillis(100), Duration.ofMinutes(5));
         }

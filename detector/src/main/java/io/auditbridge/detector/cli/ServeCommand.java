@@ -54,6 +54,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body-bytes", defaultValue = "12582912", description = "Largest body, before and after gzip (default ${DEFAULT-VALUE} = 12 MiB); larger → 413.")
     long maxBodyBytes;
 
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = io.auditbridge.core.cli.Durations.class,
+            description = "Time to read and evaluate one request; after it the answer is 503 with Retry-After (default ${DEFAULT-VALUE}).")
+    java.time.Duration requestTimeout;
+
     @Mixin
     DetectorOptions options;
 
@@ -128,7 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             HttpReceiverConfig.Builder b = HttpReceiverConfig.builder().host(host).port(port)
                     .path("/k8s_audit").path("/k8s-audit")
-                    .maxBodyBytes(maxBodyBytes).maxDecodedBytes(maxBodyBytes).mediaType("application/json");
+                    .maxBodyBytes(maxBodyBytes).maxDecodedBytes(maxBodyBytes).mediaType("application/json")
+                    .requestTimeout(requestTimeout);
             if (tokenFile != null) {
                 b.bearerTokenFile(tokenFile);
             }
@@ -138,7 +143,8 @@ public final class ServeCommand implements Callable<Integer> {
             return b.build();
         } catch (IllegalArgumentException e) {
             String option = e.getMessage().startsWith("tls") ? "--tls-cert" : e.getMessage().startsWith("bearer") ? "--token-file"
-                    : e.getMessage().startsWith("port") ? "--port" : e.getMessage().startsWith("max") ? "--max-body-bytes" : "--host";
+                    : e.getMessage().startsWith("port") ? "--port" : e.getMessage().startsWith("max") ? "--max-body-bytes"
+                    : e.getMessage().startsWith("request timeout") ? "--request-timeout" : "--host";
             throw new ConfigException(option, e.getMessage());
         }
     }

@@ -1,4 +1,4 @@
-package io.auditbridge.core.kubernetes;
+package io.auditbridge.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.cli.BridgeCli;
-import io.auditbridge.core.cli.CheckpointOptions;
 import io.auditbridge.core.cli.ConfigException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;

@@ -1,4 +1,4 @@
-package io.auditbridge.core.kubernetes;
+package io.auditbridge.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

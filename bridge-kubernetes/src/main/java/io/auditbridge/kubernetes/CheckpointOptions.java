@@ -1,8 +1,10 @@
-package io.auditbridge.core.cli;
+package io.auditbridge.kubernetes;
 
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
-import io.auditbridge.core.kubernetes.KubernetesCoordination;
+import io.auditbridge.core.cli.ConfigException;
+import io.auditbridge.core.cli.Durations;
+import io.auditbridge.core.cli.HelpGroup;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;

@@ -1,7 +1,6 @@
-package io.auditbridge.core.kubernetes;
+package io.auditbridge.kubernetes;
 
 import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.cli.CheckpointOptions;
 import io.auditbridge.core.cli.ConfigException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

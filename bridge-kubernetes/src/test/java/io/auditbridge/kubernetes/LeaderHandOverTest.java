@@ -1,4 +1,4 @@
-package io.auditbridge.core.kubernetes;
+package io.auditbridge.kubernetes;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -18,7 +18,6 @@ import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.cli.BridgeCli;
 import io.auditbridge.core.cli.BridgeRuntime;
-import io.auditbridge.core.cli.CheckpointOptions;
 import io.auditbridge.core.cli.OpsOptions;
 import io.auditbridge.core.cli.PipelineOptions;
 import io.auditbridge.core.cli.SinkOptions;
@@ -49,6 +48,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Command;
@@ -60,6 +60,7 @@ import picocli.CommandLine.Mixin;
  * Lease timings are short so hand-overs happen within a test; every wait is on a condition.
  */
 @EnableKubernetesMockClient(crud = true)
+@Tag("realtime") // replicas hand the Lease over on its real timings: run by failsafe in ./mvnw verify
 class LeaderHandOverTest {
     static final String NS = "bridges";
     static final String CHECKPOINT = "fake-bridge";

@@ -1,4 +1,4 @@
-package io.auditbridge.core.kubernetes;
+package io.auditbridge.kubernetes;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.auditbridge.core.CheckpointStore;

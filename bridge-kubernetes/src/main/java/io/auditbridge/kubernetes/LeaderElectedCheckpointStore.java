@@ -1,6 +1,7 @@
-package io.auditbridge.core.kubernetes;
+package io.auditbridge.kubernetes;
 
 import io.auditbridge.core.CheckpointStore;
+import io.auditbridge.core.Leadership;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * this type and polls only while {@link #leadership()} holds the lease. Reads and writes go to the
  * ConfigMap store, whose epoch fencing keeps a replica that lost the lease from overwriting its successor.
  */
-public final class LeaderElectedCheckpointStore implements CheckpointStore {
+public final class LeaderElectedCheckpointStore implements CheckpointStore, Leadership.Elected {
     private final ConfigMapCheckpointStore checkpoints;
     private final LeaseLeadership leadership;
     private final KubernetesClient client;
@@ -23,6 +24,7 @@ public final class LeaderElectedCheckpointStore implements CheckpointStore {
         this.client = client;
     }
 
+    @Override
     public LeaseLeadership leadership() {
         return leadership;
     }

@@ -1,5 +1,6 @@
-package io.auditbridge.core.kubernetes;
+package io.auditbridge.kubernetes;
 
+import io.auditbridge.core.Leadership;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * passed since the last renewal. Keep {@code renewDeadline < leaseDuration}: the gap between them is when
  * the old leader has already stopped and no one else has started.
  */
-public final class LeaseLeadership implements AutoCloseable {
+public final class LeaseLeadership implements Leadership, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseLeadership.class);
 
     /** Lease timings; the defaults are Kubernetes controllers' (15s / 10s / 2s). */
@@ -64,6 +65,7 @@ public final class LeaseLeadership implements AutoCloseable {
      * Campaigns for the lease and blocks until this replica holds it (true) or {@link #resign} was called
      * first (false). {@code onLost} runs once, on the elector's thread, if the lease is lost afterwards.
      */
+    @Override
     public boolean awaitLeadership(Runnable onLost) throws InterruptedException {
         this.onLost.set(Objects.requireNonNull(onLost, "onLost"));
         synchronized (this) {
@@ -103,6 +105,7 @@ public final class LeaseLeadership implements AutoCloseable {
      * Stops campaigning if this replica is standing by; a leader keeps the lease until {@link #close}, which
      * comes after its last checkpoint commit, so the successor starts exactly where it stopped.
      */
+    @Override
     public void stopStandingBy() {
         // Racing an acquisition is harmless: the caller has already stopped its runner, so a lease won now is
         // released by close() without a poll.

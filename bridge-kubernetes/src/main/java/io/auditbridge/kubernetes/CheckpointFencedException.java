@@ -1,4 +1,4 @@
-package io.auditbridge.core.kubernetes;
+package io.auditbridge.kubernetes;
 
 import java.io.IOException;
 
