@@ -46,6 +46,13 @@ public final class HostileSuite {
             if (!one.violations(kind).isEmpty()) {
                 failures.add(kind + " " + one.violations(kind));
             }
+            if (kind == Kind.SLOW_BODY) {
+                Map<String, Integer> o = one.outcomes().get(kind);
+                int lost = o.getOrDefault("closed", 0) + o.getOrDefault("reset", 0);
+                if (o.getOrDefault("503-timeout", 0) == 0 || lost * 10 > count) {
+                    failures.add("SLOW_BODY: the documented 503 missing or more than 10 % closed instead " + o);
+                }
+            }
             int good = goodRequest.getAsInt();
             if (good != goodStatus) {
                 failures.add("good request after " + kind + " answered " + good);

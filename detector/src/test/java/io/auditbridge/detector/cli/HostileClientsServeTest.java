@@ -34,7 +34,7 @@ class HostileClientsServeTest {
         AtomicInteger n = new AtomicInteger();
         try (ReceiverProcess process = ReceiverProcess.start(DetectorCli.class.getName(), List.of("serve", "--host", "127.0.0.1",
                         "--port", Integer.toString(port), "--token-file", token.toString(), "--metrics-host", "127.0.0.1",
-                        "--metrics-port", Integer.toString(metricsPort), "--request-timeout", "2s",
+                        "--metrics-port", Integer.toString(metricsPort), "--request-timeout", "4s",
                         "--alerts", "file:" + dir.resolve("alerts.ndjson")),
                 ReceiverProcess.deploymentHeap(CHART_VALUES), List.of("-Dsun.net.httpserver.maxReqTime=10", "-Dsun.net.httpserver.maxRspTime=10"), Map.of(), port,
                 dir.resolve("serve.log"))) {
