@@ -2,8 +2,6 @@ package io.auditbridge.gke.pubsub;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,7 +9,7 @@ import java.nio.file.Path;
  * {@code bridge-gke run} in a subprocess, with an {@link AckObserver} on the subscriber's channel that appends
  * every ack Pub/Sub confirmed to the file named by {@code -Dackfile=}. Tests kill this process (SIGKILL) and run
  * several of it on one subscription. With {@code -Dheapfile=} it also keeps there the largest heap found live
- * after a collection (summed over the heap pools' collection usage), in bytes.
+ * after a full collection (System.gc() every 250 ms), in bytes.
  */
 public final class SubscriberMain {
     private SubscriberMain() {}
@@ -26,14 +24,12 @@ public final class SubscriberMain {
     }
 
     private static void sampleHeap(Path file) {
+        // What a full collection leaves is the live heap. Summing the pools' usage after whatever collection ran last
+        // counted the old generation's garbage too, whose amount depends on when G1 happened to start marking (load).
         long max = 0;
         while (true) {
-            long live = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                    live += pool.getCollectionUsage().getUsed();
-                }
-            }
+            System.gc();
+            long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             if (live > max) {
                 max = live;
                 try {
@@ -43,7 +39,7 @@ public final class SubscriberMain {
                 }
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(250);
             } catch (InterruptedException e) {
                 return;
             }
