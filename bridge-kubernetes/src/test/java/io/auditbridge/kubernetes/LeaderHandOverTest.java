@@ -160,6 +160,31 @@ class LeaderHandOverTest {
         assertThat(configMap().getData()).containsEntry("writer", "replica-b");
     }
 
+    /**
+     * Issue 12: a leader whose source is blocked on back-pressure (in-flight bound full, the webhook answering 503)
+     * still notices it lost the Lease: the same stop path as SIGTERM unblocks the source, and the process exits 3
+     * without committing what the webhook never acknowledged.
+     */
+    @Test
+    void aLeaderBlockedOnBackPressureWithTheWebhookDownExitsThreeWhenItLosesTheLease() throws Exception {
+        webhook.stubFor(any(urlEqualTo("/replica-a")).willReturn(aResponse().withStatus(503)));
+        published.set(LOG_SIZE);
+        Replica a = new Replica("replica-a");
+        a.start("--max-in-flight-events", "20", "--shutdown-timeout", "1s");
+        await(() -> a.leadership().isLeader(), "replica-a leads");
+        // Three polls of 10 against a bound of 20 with nothing acknowledged: the third submit blocks on back-pressure.
+        await(() -> a.source.polls.get() >= 3, "replica-a fetches past its in-flight bound");
+        await(() -> webhook.findAll(postRequestedFor(urlEqualTo("/replica-a"))).size() >= 2, "replica-a retries the down webhook");
+        assertThat(a.exit).isNotDone();
+        while (!a.exit.isDone()) {
+            takeLease("intruder");
+            awaitQuietly(a.exit::isDone);
+        }
+        assertThat(a.exit.get()).isEqualTo(BridgeRuntime.EXIT_LOST_LEADERSHIP);
+        assertThat(committed()).as("nothing acknowledged, nothing committed").isEmpty();
+        assertThat(a.runtime.pipeline().committedPositions()).doesNotContainKey("log");
+    }
+
     /** replica-a starts first and leads; replica-b starts as standby; replica-a delivers and commits 0..99. */
     private void leaderDeliversFirstHundredWhileOtherStandsBy(Replica a, Replica b) throws Exception {
         published.set(100);
@@ -190,16 +215,18 @@ class LeaderHandOverTest {
             this.name = name;
         }
 
-        void start() throws Exception {
+        void start(String... extraArgs) throws Exception {
             ReplicaOptions o = new ReplicaOptions();
-            BridgeCli.commandLine(o).parseArgs(
+            List<String> args = new ArrayList<>(List.of(
                     "--sink", webhook.baseUrl() + "/" + name,
                     "--batch-max-age", "20ms", "--batch-max-events", "25",
                     "--dead-letter-file", dir.resolve(name + "-dead-letter.ndjson").toString(),
                     "--metrics-port", "0", "--metrics-host", "127.0.0.1",
                     "--checkpoint-configmap", CHECKPOINT, "--kubernetes-namespace", NS,
                     "--leader-election", "--lease-duration", "2s", "--lease-renew-deadline", "1500ms",
-                    "--lease-retry-period", "200ms");
+                    "--lease-retry-period", "200ms"));
+            args.addAll(List.of(extraArgs));
+            BridgeCli.commandLine(o).parseArgs(args.toArray(String[]::new));
             CheckpointStore store = KubernetesCoordination.create(server.createClient(), o.checkpoint, Map.of("POD_NAME", name)::get);
             runtime = BridgeRuntime.builder("fake", new K8sEventTranslator("fake", Map.of()))
                     .sink(o.sink).pipeline(o.pipeline).ops(o.ops).checkpoints(store).build();
