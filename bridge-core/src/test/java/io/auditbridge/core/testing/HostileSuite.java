@@ -49,7 +49,10 @@ public final class HostileSuite {
             if (kind == Kind.SLOW_BODY) {
                 Map<String, Integer> o = one.outcomes().get(kind);
                 int lost = o.getOrDefault("closed", 0) + o.getOrDefault("reset", 0);
-                if (o.getOrDefault("503-timeout", 0) == 0 || lost * 10 > count) {
+                // A port that refuses the request before reading any body (the metrics port: 405 to a POST) owes no
+                // request-timeout 503; a port that reads bodies must show it.
+                boolean refusedBeforeBody = !o.isEmpty() && o.keySet().stream().allMatch(k -> k.startsWith("4"));
+                if (!refusedBeforeBody && (o.getOrDefault("503-timeout", 0) == 0 || lost * 10 > count)) {
                     failures.add("SLOW_BODY: the documented 503 missing or more than 10 % closed instead " + o);
                 }
             }
