@@ -25,6 +25,15 @@ public final class LineReader {
     }
 
     /** The next line without its terminator, or null at the end of the input. */
+    /** The next line that is not blank, or null at the end. */
+    public byte[] nextNonBlank() throws IOException {
+        byte[] line;
+        do {
+            line = next();
+        } while (line != null && isBlank(line));
+        return line;
+    }
+
     public byte[] next() throws IOException {
         byte[] line = null;
         int lineLength = 0;

@@ -162,10 +162,7 @@ public final class EksInput {
             return;
         }
         LineReader lines = new LineReader(body);
-        byte[] first;
-        do {
-            first = lines.next();
-        } while (first != null && LineReader.isBlank(first));
+        byte[] first = lines.nextNonBlank();
         if (first == null) {
             return;
         }

@@ -64,10 +64,7 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
             return;
         }
         LineReader lines = new LineReader(body);
-        byte[] first;
-        do {
-            first = lines.next();
-        } while (first != null && LineReader.isBlank(first));
+        byte[] first = lines.nextNonBlank();
         if (first == null) {
             return;
         }
