@@ -1,12 +1,8 @@
 package io.auditbridge.core.pipeline;
 
 import io.auditbridge.core.CheckpointStore;
-import io.auditbridge.core.DeliveryResult;
-import io.auditbridge.core.Event;
-import io.auditbridge.core.RecordError;
 import io.auditbridge.core.Sink;
 import io.auditbridge.core.SourceRecord;
-import io.auditbridge.core.Translation;
 import io.auditbridge.core.Translator;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.retry.RetryPolicy;
@@ -15,13 +11,13 @@ import io.auditbridge.core.sink.DeadLetters;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +25,17 @@ import org.slf4j.LoggerFactory;
  * The delivery pipeline, the one place that translates, dedupes, batches, retries and commits:
  *
  * <pre>
- *   Source ──records──▶ submit(): Translator → dedupe → DeliveryQueue (bounded: back-pressure)
+ *   Source ──records──▶ submit(): Translator → dedupe → DeliveryQueue (bounded: back-pressure)      {@link Intake}
  *                                                            │ batches (count / bytes / age)
- *   CheckpointStore ◀── commit acked positions ◀── ack ◀── Sink (retry · split on reject · dead-letter)
+ *                        Sink (retry · split on reject · dead-letter) ◀──┘                       {@link DeliveryLoop}
+ *                          │ ack
+ *   CheckpointStore ◀── CommitPolicy ◀── AckLedger (acked positions)                               {@link Committer}
  * </pre>
  *
  * <p>{@link #submit} may be called from several threads; it blocks while the in-flight bound is reached.
  * One delivery thread sends one batch at a time, so events reach the sink in submission order. A source
  * position is committed only once every event of every record up to it was acknowledged or dead-lettered.
+ * This class owns the lifecycle and wires the package-private parts together; each part is one step above.
  */
 public final class Pipeline<T> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
@@ -49,68 +48,49 @@ public final class Pipeline<T> implements AutoCloseable {
         FAIL_SUBMISSION
     }
 
-    private final String source;
-    private final Translator<T> translator;
-    private final Sink sink;
-    private final CheckpointStore checkpoints;
-    private final DeadLetters deadLetters;
-    private final RetryPolicy retry;
-    /** Misconfigured sinks and dead-letter writes are retried without a budget: they are outages, not answers. */
-    private final RetryPolicy retryUnbounded;
-    private final Clock clock;
-    private final Sleeper sleeper;
-    private final PipelineMetrics metrics;
-    private final DedupeWindow dedupe;
-    private final InFlightCopies copies;
-    private final OnGiveUp onGiveUp;
-    private final Duration shutdownTimeout;
-    private final java.util.function.Consumer<Error> onFatalError;
-    private final int maxEventBytes;
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final AckLedger ledger = new AckLedger(null);
-    private final LogLimiter recordErrorLog;
-    private final DeliveryQueue queue;
-    private final Thread deliveryThread;
-    private volatile Map<String, String> committed = Map.of();
     /**
      * The lifecycle, one state moved by compare-and-set (Debezium's engine): CREATED → STARTED → STOPPING →
      * STOPPED. Submits are refused before STARTED; from STOPPING on they fail (nothing after them commits).
      */
     public enum State { CREATED, STARTED, STOPPING, STOPPED }
 
-    private final java.util.concurrent.atomic.AtomicReference<State> state = new java.util.concurrent.atomic.AtomicReference<>(State.CREATED);
-    private final CommitPolicy commitPolicy;
-    private long batchesSinceCommit;
-    private long lastCommitMillis;
-    /** Why the sink cannot take events right now (for /readyz), or null while it answers. */
-    private volatile String sinkProblem;
-    /** Why dead letters cannot be written right now (for /readyz), or null. */
-    private volatile String deadLetterProblem;
-    private volatile long lastUnusableLogMillis = Long.MIN_VALUE;
+    private final String source;
+    private final Sink sink;
+    private final CheckpointStore checkpoints;
+    private final DeadLetters deadLetterFile;
+    private final Duration shutdownTimeout;
+    private final PipelineMetrics metrics;
+    private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+    /** Counted down when stopping hard: every retry wait ends and what is not delivered is abandoned. */
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final AckLedger ledger = new AckLedger(null);
+    private final DeliveryQueue queue;
+    private final DeadLetterWriter deadLetters;
+    private final Intake<T> intake;
+    private final DeliveryLoop delivery;
+    private final Committer committer;
+    private final Thread deliveryThread;
 
     private Pipeline(Builder<T> b) {
         this.source = b.source;
-        this.translator = b.translator;
         this.sink = b.sink;
         this.checkpoints = b.checkpoints;
-        this.deadLetters = b.deadLetters;
-        this.retry = b.retry;
-        this.retryUnbounded = b.retry.toBuilder().maxRetryDuration(null).build();
-        this.clock = b.clock;
-        this.sleeper = b.sleeper != null ? b.sleeper : Sleeper.until(stop);
-        this.metrics = b.metrics != null ? b.metrics : PipelineMetrics.inMemory(b.source);
-        this.dedupe = new DedupeWindow(b.dedupeWindow);
-        this.copies = new InFlightCopies(dedupe);
-        this.onGiveUp = b.onGiveUp;
+        this.deadLetterFile = b.deadLetters;
         this.shutdownTimeout = b.shutdownTimeout;
-        this.onFatalError = b.onFatalError;
-        this.commitPolicy = b.commitPolicy;
-        this.maxEventBytes = b.limits.maxEventBytes();
+        this.metrics = b.metrics != null ? b.metrics : PipelineMetrics.inMemory(b.source);
+        Sleeper sleeper = b.sleeper != null ? b.sleeper : Sleeper.until(stop);
+        Backoff.Waits waits = Backoff.Waits.of(source, b.retry, b.clock, sleeper, stop);
+        DedupeWindow dedupe = new DedupeWindow(b.dedupeWindow);
+        InFlightCopies copies = new InFlightCopies(dedupe);
         this.queue = new DeliveryQueue(b.limits, b.maxInFlightEvents, b.maxInFlightBytes, b.clock);
-        this.recordErrorLog = new LogLimiter(20, b.clock);
+        this.deadLetters = new DeadLetterWriter(source, b.deadLetters, metrics, waits, b.onGiveUp == OnGiveUp.DEAD_LETTER);
+        this.committer = new Committer(source, checkpoints, ledger, b.commitPolicy, b.clock, metrics);
+        this.intake = new Intake<>(source, b.translator, metrics, b.limits.maxEventBytes(), ledger, dedupe, copies,
+                queue, deadLetters, b.onGiveUp == OnGiveUp.FAIL_SUBMISSION, b.clock);
+        this.delivery = new DeliveryLoop(source, sink, queue, dedupe, copies, committer, deadLetters, waits, metrics,
+                b.onGiveUp, b.clock, b.onFatalError);
         // Daemon: close() drains and commits; a sink stuck past the shutdown timeout must not keep the JVM alive.
-        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(true)
-                .unstarted(this::deliverLoop);
+        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(true).unstarted(delivery);
         metrics.gauge("auditbridge.inflight.events", "Events submitted and not yet acknowledged", queue::inFlightEvents);
         metrics.gauge("auditbridge.inflight.bytes", "Bytes of events submitted and not yet acknowledged", queue::inFlightBytes);
     }
@@ -125,9 +105,7 @@ public final class Pipeline<T> implements AutoCloseable {
         if (now != State.CREATED) {
             throw new IllegalStateException("pipeline already started: it is " + now + ", not " + State.CREATED);
         }
-        committed = Map.copyOf(checkpoints.load());
-        ledger.seed(committed);
-        lastCommitMillis = clock.millis();
+        Map<String, String> committed = committer.load();
         move(State.CREATED, State.STARTED);
         deliveryThread.start();
         log.info("pipeline started source={} sink={} committed={}", source, sink.describe(), committed);
@@ -142,90 +120,7 @@ public final class Pipeline<T> implements AutoCloseable {
         if (state.get() == State.CREATED) {
             throw new IllegalStateException("pipeline not started");
         }
-        Submission submission = new Submission(records.size());
-        for (SourceRecord<T> record : records) {
-            submitOne(record, submission);
-        }
-        return submission;
-    }
-
-    private void submitOne(SourceRecord<T> record, Submission submission) throws InterruptedException {
-        Translation t;
-        try {
-            t = translator.translate(record);
-        } catch (RuntimeException e) {
-            // A translator bug must not stop the rest; the exception message may quote input, so log the type only.
-            log.error("translator failed source={} record={} error={}", source, record.id(), e.getClass().getName());
-            t = Translation.failed(RecordError.of("translator_failed", record.id(), null, e.getClass().getName()));
-        }
-        boolean unrecorded = false;
-        for (RecordError err : t.errors()) {
-            unrecorded |= !reportRecordError(err, record);
-        }
-        t.skipped().forEach(metrics::skipped);
-
-        List<Event> keep = new ArrayList<>(t.events().size());
-        List<Event> follow = new ArrayList<>(0);
-        int deduped = 0;
-        for (Event e : t.events()) {
-            if (e.size() > maxEventBytes) {
-                if (writeDeadLetter(e, "event_too_large: " + e.size() + " bytes > " + maxEventBytes)) {
-                    metrics.deadLettered("event_too_large", 1);
-                } else {
-                    // Not written: the record is not done, its position is not committed, a receiver answers 503.
-                    unrecorded = true;
-                }
-            } else {
-                switch (classify(e)) {
-                    case LEAD -> keep.add(e);
-                    case FOLLOW -> {
-                        follow.add(e);
-                        metrics.deduped();
-                        deduped++;
-                    }
-                    case DONE -> {
-                        metrics.deduped();
-                        deduped++;
-                    }
-                }
-            }
-        }
-        metrics.eventsIn(t.events().size());
-        submission.counted(keep.size(), t.errors().size(), t.skippedCount(), deduped);
-        AckLedger.Entry entry = ledger.register(record.partition(), record.position(),
-                keep.size() + follow.size() + (unrecorded ? 1 : 0), submission);
-        if (unrecorded) {
-            // The record (or an oversized event of it) never reached the dead-letter file: never commit past it.
-            entry.fail();
-            submission.fail("dead-letter write failed: " + (deadLetterProblem != null ? deadLetterProblem : "stopping"));
-        }
-        for (Event e : follow) {
-            switch (copies.follow(e.dedupeKey(), entry)) {
-                case FOLLOW -> { } // done or failed with the copy in flight
-                case DONE -> ackFollower(entry);
-                case LEAD -> keep.add(e); // the copy in flight was abandoned meanwhile: this one is sent
-            }
-        }
-        if (keep.isEmpty()) {
-            if (follow.isEmpty()) {
-                submission.recordFinished();
-            }
-            return;
-        }
-        for (int i = 0; i < keep.size(); i++) {
-            if (!queue.put(PendingEvent.of(keep.get(i), entry))) {
-                // Stopping: the rest of this record is not sent, so its position is never committed.
-                for (int rest = i; rest < keep.size(); rest++) {
-                    for (AckLedger.Entry follower : copies.abandoned(keep.get(rest).dedupeKey())) {
-                        follower.fail();
-                        ((Submission) follower.owner()).fail("shutting down");
-                    }
-                    entry.fail();
-                }
-                submission.fail("shutting down before the record was handed to delivery");
-                return;
-            }
-        }
+        return intake.submit(records);
     }
 
     /**
@@ -249,43 +144,6 @@ public final class Pipeline<T> implements AutoCloseable {
         }
     }
 
-    /** Counts and logs a record error, dead-lettering the record when asked; false if that write did not happen. */
-    private boolean reportRecordError(RecordError err, SourceRecord<T> record) throws InterruptedException {
-        metrics.recordError(err.code());
-        long suppressed = recordErrorLog.admit(err.code());
-        if (suppressed >= 0) {
-            log.warn("record error source={} code={} record={} auditID={}: {}{}", source, err.code(),
-                    err.recordId() != null ? err.recordId() : record.id(), err.auditId(), err.detail(),
-                    suppressed > 0 ? " (" + suppressed + " more with this code not logged)" : "");
-        }
-        if (err.deadLetter() == null) {
-            return true;
-        }
-        if (untilWritten(() -> deadLetters.record(source, record.id(), err.code() + ": " + err.detail(), err.deadLetter()))) {
-            metrics.deadLettered(err.code(), 1);
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Dedupe on (auditID, stage), never dropping the only undelivered copy. When failures are handed back to the
-     * caller, a copy arriving while the first is in flight is sent too (the caller's retry must succeed on its
-     * own if the first fails). Otherwise it follows the copy in flight: done with it, or failed with it.
-     */
-    private InFlightCopies.Copy classify(Event e) {
-        if (onGiveUp == OnGiveUp.FAIL_SUBMISSION) {
-            return dedupe.contains(e.dedupeKey()) ? InFlightCopies.Copy.DONE : InFlightCopies.Copy.LEAD;
-        }
-        return copies.offer(e.dedupeKey());
-    }
-
-    private static void ackFollower(AckLedger.Entry entry) {
-        if (entry.ack()) {
-            ((Submission) entry.owner()).recordFinished();
-        }
-    }
-
     /** Sends whatever is buffered without waiting for the batch to fill or age. */
     public void flush() {
         queue.flush();
@@ -294,13 +152,13 @@ public final class Pipeline<T> implements AutoCloseable {
     /** Flushes, waits until every submitted event is done, and commits; false when {@code timeout} passed first. */
     public boolean drain(Duration timeout) throws InterruptedException {
         boolean idle = queue.awaitIdle(timeout);
-        commit();
+        committer.commit();
         return idle;
     }
 
     /** The positions last written to the CheckpointStore. */
     public Map<String, String> committedPositions() {
-        return committed;
+        return committer.committed();
     }
 
     public PipelineMetrics metrics() {
@@ -325,16 +183,16 @@ public final class Pipeline<T> implements AutoCloseable {
     public String notReadyReason() {
         State now = state.get();
         if (now != State.STARTED) {
-            return now == State.CREATED ? "pipeline not started" : "pipeline " + now.name().toLowerCase(java.util.Locale.ROOT);
+            return now == State.CREATED ? "pipeline not started" : "pipeline " + now.name().toLowerCase(Locale.ROOT);
         }
         if (!deliveryThread.isAlive()) {
             return "delivery thread stopped";
         }
-        String s = sinkProblem;
+        String s = delivery.sinkProblem();
         if (s != null) {
             return s;
         }
-        String d = deadLetterProblem;
+        String d = deadLetters.problem();
         if (d != null) {
             return d;
         }
@@ -354,281 +212,6 @@ public final class Pipeline<T> implements AutoCloseable {
 
     public long inFlightBytes() {
         return queue.inFlightBytes();
-    }
-
-    // ---- delivery thread ----
-
-    private void deliverLoop() {
-        try {
-            List<PendingEvent> batch;
-            while ((batch = queue.nextBatch()) != null) {
-                deliver(batch);
-                commitIfDue();
-                if (stop.getCount() == 0) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("delivery thread failed source={}", source, e);
-        } catch (Error e) {
-            // An Error (OutOfMemoryError, StackOverflowError, a linkage problem) leaves the JVM in an unknown
-            // state: log it and hand it to the fatal handler (the CLI exits non-zero at once; the checkpoint resumes).
-            log.error("fatal error on the delivery thread source={}; nothing after the committed position is lost", source, e);
-            onFatalError.accept(e);
-        } finally {
-            for (PendingEvent p : queue.drainUnsent()) {
-                abandon(p, "shutting down before delivery");
-            }
-        }
-    }
-
-    /** Delivers one batch (or part of one) until it is acknowledged, dead-lettered or given up. */
-    private void deliver(List<PendingEvent> part) throws InterruptedException {
-        Backoff backoff = new Backoff();
-        List<Event> events = new ArrayList<>(part.size());
-        for (PendingEvent p : part) {
-            events.add(p.event());
-        }
-        while (true) {
-            DeliveryResult result;
-            long t0 = System.nanoTime();
-            try {
-                result = sink.deliver(events);
-            } catch (RuntimeException e) {
-                result = DeliveryResult.retry("sink error: " + e.getClass().getSimpleName());
-            }
-            metrics.sinkLatency(Duration.ofNanos(System.nanoTime() - t0));
-            switch (result) {
-                case DeliveryResult.Delivered d -> {
-                    sinkAnswered();
-                    metrics.batchDelivered();
-                    acknowledge(part);
-                    return;
-                }
-                case DeliveryResult.Rejected r -> {
-                    // An answer about these events: the sink itself works.
-                    sinkAnswered();
-                    metrics.sinkError(r.status());
-                    if (part.size() == 1) {
-                        metrics.batchFailed("rejected");
-                        deadLetterAndAck(part.getFirst(), "rejected: " + r.reason());
-                    } else {
-                        // Isolate the refused events: deliver each half on its own.
-                        int mid = part.size() / 2;
-                        deliver(part.subList(0, mid));
-                        deliver(part.subList(mid, part.size()));
-                    }
-                    return;
-                }
-                case DeliveryResult.Retry r -> {
-                    metrics.sinkError(r.status());
-                    metrics.retry();
-                    sinkProblem = "sink unavailable: " + r.reason() + " from " + sink.describe();
-                    if (!backoff.await("delivery failed: " + r.reason(), r.retryAfter(), false)) {
-                        giveUp(part, backoff.attempts, r.reason());
-                        return;
-                    }
-                }
-                case DeliveryResult.Unusable u -> {
-                    metrics.sinkError(u.status());
-                    metrics.retry();
-                    sinkProblem = "sink misconfigured: " + u.reason() + " from " + sink.describe();
-                    logUnusable(u);
-                    // Never split, never dead-letter: the answer is about the sink, not these events. Pollers wait
-                    // for as long as it takes; push callers get the failure back within their budget (503).
-                    if (!backoff.await("sink misconfigured: " + u.reason(), null, onGiveUp == OnGiveUp.DEAD_LETTER)) {
-                        giveUpUnusable(part, u.reason());
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
-    private void sinkAnswered() {
-        if (sinkProblem != null) {
-            log.info("sink answers again source={} sink={}", source, sink.describe());
-            sinkProblem = null;
-        }
-    }
-
-    /** One ERROR line a minute at most: the status and the sink's URL (no user info, no query). */
-    private void logUnusable(DeliveryResult.Unusable u) {
-        long now = clock.millis();
-        if (lastUnusableLogMillis == Long.MIN_VALUE || now - lastUnusableLogMillis >= 60_000) {
-            lastUnusableLogMillis = now;
-            log.error("sink misconfigured source={} status={} sink={}: {}; retrying without limit, nothing is "
-                    + "dead-lettered and no position moves until it accepts events", source, u.status(), sink.describe(), u.reason());
-        }
-    }
-
-    /** A misconfigured sink's events are never dead-lettered: handed back to a push caller, or kept when stopping. */
-    private void giveUpUnusable(List<PendingEvent> part, String reason) {
-        metrics.batchFailed("sink_unusable");
-        for (PendingEvent p : part) {
-            abandon(p, (stop.getCount() == 0 ? "shutting down: " : "sink misconfigured: ") + reason);
-        }
-    }
-
-    private void acknowledge(List<PendingEvent> part) {
-        // Counted before the events are released: whoever waits for idle then reads the right count.
-        metrics.eventsOut(part.size());
-        for (PendingEvent p : part) {
-            if (onGiveUp == OnGiveUp.FAIL_SUBMISSION) {
-                dedupe.firstTime(p.event().dedupeKey());
-            }
-            finish(p);
-        }
-        String ts = part.getLast().event().stageTimestamp();
-        if (ts != null) {
-            try {
-                metrics.lag(Duration.between(Instant.parse(ts), clock.instant()));
-            } catch (DateTimeParseException ignored) {
-                // An Event with an odd timestamp still counts as delivered; it just does not move the lag gauge.
-            }
-        }
-    }
-
-    private void finish(PendingEvent p) {
-        if (p.record().ack()) {
-            ((Submission) p.record().owner()).recordFinished();
-        }
-        if (onGiveUp == OnGiveUp.DEAD_LETTER) {
-            for (AckLedger.Entry follower : copies.finished(p.event().dedupeKey())) {
-                ackFollower(follower);
-            }
-        }
-        queue.release(p);
-    }
-
-    private void giveUp(List<PendingEvent> part, int attempts, String reason) throws InterruptedException {
-        String why = "retry budget exhausted after " + attempts + " attempts: " + reason;
-        if (stop.getCount() == 0) {
-            for (PendingEvent p : part) {
-                abandon(p, "shutting down: " + reason);
-            }
-            return;
-        }
-        metrics.batchFailed("gave_up");
-        if (onGiveUp == OnGiveUp.DEAD_LETTER) {
-            for (PendingEvent p : part) {
-                deadLetterAndAck(p, why);
-            }
-        } else {
-            log.warn("delivery gave up source={} events={}: {}", source, part.size(), why);
-            for (PendingEvent p : part) {
-                abandon(p, why);
-            }
-        }
-    }
-
-    /** The event will not be delivered by this process: its record fails and its key may come again. */
-    private void abandon(PendingEvent p, String reason) {
-        for (AckLedger.Entry follower : copies.abandoned(p.event().dedupeKey())) {
-            follower.fail();
-            ((Submission) follower.owner()).fail(reason);
-        }
-        p.record().fail();
-        ((Submission) p.record().owner()).fail(reason);
-        queue.release(p);
-    }
-
-    private void deadLetterAndAck(PendingEvent p, String reason) throws InterruptedException {
-        if (writeDeadLetter(p.event(), reason)) {
-            metrics.deadLettered(reason.startsWith("rejected") ? "rejected" : "gave_up", 1);
-            log.warn("dead-lettered source={} auditID={} stage={}: {}", source, p.event().auditId(), p.event().stage(), reason);
-            finish(p);
-        } else {
-            abandon(p, "dead-letter write failed: " + (deadLetterProblem != null ? deadLetterProblem : "stopping"));
-        }
-    }
-
-    private boolean writeDeadLetter(Event e, String reason) throws InterruptedException {
-        return untilWritten(() -> deadLetters.event(e, reason));
-    }
-
-    private interface DeadLetterWrite {
-        void run() throws IOException;
-    }
-
-    /**
-     * Writes a dead letter, retrying with backoff (a dead-lettered item counts as done, so the write must have
-     * happened). Pollers retry until it is written or the pipeline stops, with {@code /readyz} naming the fault;
-     * push callers (receivers, serverless) retry within their budget, then the record fails and they answer 503.
-     */
-    private boolean untilWritten(DeadLetterWrite write) throws InterruptedException {
-        Backoff b = new Backoff();
-        while (true) {
-            try {
-                write.run();
-                if (deadLetterProblem != null) {
-                    log.info("dead-letter writes work again source={}", source);
-                    deadLetterProblem = null;
-                }
-                return true;
-            } catch (IOException io) {
-                metrics.counter("auditbridge.dead_letter.write_failures", "Dead-letter writes that failed and were retried").increment();
-                deadLetterProblem = "dead-letter write failing: " + io.getMessage();
-                if (stop.getCount() == 0 || !b.await(deadLetterProblem, null, onGiveUp == OnGiveUp.DEAD_LETTER)
-                        || stop.getCount() == 0) {
-                    return false;
-                }
-            }
-        }
-    }
-
-    /** After a batch: commits when the {@link CommitPolicy} says so. */
-    private void commitIfDue() {
-        batchesSinceCommit++;
-        if (commitPolicy.shouldCommit(batchesSinceCommit, Duration.ofMillis(Math.max(0, clock.millis() - lastCommitMillis)))) {
-            commit();
-        }
-    }
-
-    private synchronized void commit() {
-        batchesSinceCommit = 0;
-        lastCommitMillis = clock.millis();
-        Map<String, String> next = ledger.committable();
-        if (next.isEmpty() || next.equals(committed)) {
-            return;
-        }
-        try {
-            checkpoints.commit(next);
-            committed = next;
-            metrics.checkpoint(true);
-        } catch (IOException e) {
-            // The ledger keeps the positions; the next batch (or close) writes them again.
-            metrics.checkpoint(false);
-            log.warn("checkpoint write failed source={}: {}", source, e.toString());
-        }
-    }
-
-    /** Retry bookkeeping for one operation on the pipeline's clock and sleeper. */
-    private final class Backoff {
-        private final RetryPolicy.Backoff bounded = retry.start(clock.millis());
-        private final RetryPolicy.Backoff unbounded = retryUnbounded.start(clock.millis());
-        private int attempts;
-
-        /**
-         * Waits before the next attempt; false when the budget is spent or the pipeline is stopping.
-         *
-         * @param unlimited ignore {@code --max-retry-duration} (a misconfigured sink, a dead-letter write)
-         */
-        boolean await(String why, Duration retryAfter, boolean unlimited) throws InterruptedException {
-            attempts++;
-            long now = clock.millis();
-            Duration budgeted = bounded.next(now, retryAfter);
-            Duration wait = unlimited ? unbounded.next(now, retryAfter) : budgeted;
-            if (wait == null || stop.getCount() == 0) {
-                return false;
-            }
-            if (attempts <= 3 || Long.bitCount(attempts) == 1) {
-                log.warn("{} source={} attempt={} retrying in {} ms", why, source, attempts, wait.toMillis());
-            }
-            return sleeper.sleep(wait);
-        }
     }
 
     /**
@@ -661,15 +244,15 @@ public final class Pipeline<T> implements AutoCloseable {
             deliveryThread.join(shutdownTimeout.toMillis());
         }
         stop.countDown();
-        commit();
+        committer.commit();
         state.set(State.STOPPED);
         closeResources();
-        log.info("pipeline stopped source={} committed={}", source, committed);
+        log.info("pipeline stopped source={} committed={}", source, committer.committed());
     }
 
     private void closeResources() throws Exception {
         Exception first = null;
-        for (AutoCloseable c : new AutoCloseable[] {sink, checkpoints, deadLetters}) {
+        for (AutoCloseable c : new AutoCloseable[] {sink, checkpoints, deadLetterFile}) {
             try {
                 c.close();
             } catch (Exception e) {
@@ -700,7 +283,7 @@ public final class Pipeline<T> implements AutoCloseable {
         private int dedupeWindow = 100_000;
         private OnGiveUp onGiveUp = OnGiveUp.DEAD_LETTER;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
-        private java.util.function.Consumer<Error> onFatalError = e -> {};
+        private Consumer<Error> onFatalError = e -> {};
         private CommitPolicy commitPolicy = CommitPolicy.always();
 
         private Builder(String source, Translator<T> translator, Sink sink) {
@@ -784,7 +367,7 @@ public final class Pipeline<T> implements AutoCloseable {
          * What to do after an {@link Error} ended the delivery thread (it is logged first). The default does
          * nothing more: {@code /healthz} turns false; processes exit (see {@code BridgeRuntime}).
          */
-        public Builder<T> onFatalError(java.util.function.Consumer<Error> handler) {
+        public Builder<T> onFatalError(Consumer<Error> handler) {
             this.onFatalError = Objects.requireNonNull(handler, "handler");
             return this;
         }
