@@ -1,14 +1,14 @@
-package io.auditbridge.core;
+package io.auditbridge.core.pipeline;
 
+import io.auditbridge.core.CheckpointStore;
+import io.auditbridge.core.DeliveryResult;
+import io.auditbridge.core.Event;
+import io.auditbridge.core.RecordError;
+import io.auditbridge.core.Sink;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Translation;
+import io.auditbridge.core.Translator;
 import io.auditbridge.core.ops.PipelineMetrics;
-import io.auditbridge.core.pipeline.AckLedger;
-import io.auditbridge.core.pipeline.BatchLimits;
-import io.auditbridge.core.pipeline.CommitPolicy;
-import io.auditbridge.core.pipeline.DedupeWindow;
-import io.auditbridge.core.pipeline.DeliveryQueue;
-import io.auditbridge.core.pipeline.InFlightCopies;
-import io.auditbridge.core.pipeline.LogLimiter;
-import io.auditbridge.core.pipeline.PendingEvent;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
 import io.auditbridge.core.sink.DeadLetters;
