@@ -128,6 +128,13 @@ class JsonAndProtoPathsAgreeTest {
         assertThat(e.json().at("/requestObject/spec/mixed/0").toString()).isEqualTo("0");
     }
 
+    @Test
+    void theSeverityNamesReadDirectlyAreExactlyLogSeveritys() {
+        assertThat(AuditEntryJsonReader.SEVERITIES).containsExactlyInAnyOrderElementsOf(
+                java.util.Arrays.stream(com.google.logging.type.LogSeverity.values())
+                        .filter(s -> s != com.google.logging.type.LogSeverity.UNRECOGNIZED).map(Enum::name).toList());
+    }
+
     private enum Outcome { AGREED, INVALID }
 
     /** Both paths on the same JSON; the Events byte for byte, skips and errors alike. */
