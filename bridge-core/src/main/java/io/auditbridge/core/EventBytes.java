@@ -75,11 +75,6 @@ public final class EventBytes {
         if (end - start < 2 || json[start] != '{' || json[end - 1] != '}') {
             return null;
         }
-        for (int i = start; i < end; i++) {
-            if (json[i] == '\n' || json[i] == '\r') {
-                return null; // not compact: it would not be one NDJSON line
-            }
-        }
         Scan s = scan(json, start, end - start, add);
         if (s == null || s.problem) {
             return null;
@@ -154,6 +149,11 @@ public final class EventBytes {
                 }
             }
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+            // Not compact, so not one NDJSON line: the parser counted a line break between tokens (inside strings
+            // a raw one is not JSON, and the parse above failed).
+            if (p.currentLocation().getLineNr() != 1) {
                 return null;
             }
             if (s.annotationsClose >= 0 && json[s.annotationsClose] != '}') {
@@ -241,22 +241,19 @@ public final class EventBytes {
      * part of a pair: UTF-8 cannot carry it, so the caller keeps the text and takes its general path.
      */
     public static byte[] utf8(char[] text, int offset, int length) {
-        int end = offset + length;
-        int i = offset;
-        while (i < end && text[i] < 0x80) {
-            i++;
+        // Through a String: its compression and encoding are vectorized intrinsics, faster than a copying char loop.
+        int any = 0;
+        for (int k = offset; k < offset + length; k++) {
+            any |= text[k]; // a reduction the JIT vectorizes
         }
-        if (i == end) {
-            byte[] out = new byte[length];
-            for (int k = 0; k < length; k++) {
-                out[k] = (byte) text[offset + k];
-            }
-            return out;
+        byte[] out = new String(text, offset, length).getBytes(StandardCharsets.UTF_8);
+        if (any < 0x80) {
+            return out; // all ASCII
         }
-        for (int k = i; k < end; k++) {
+        for (int k = offset; k < offset + length; k++) {
             char c = text[k];
             if (Character.isHighSurrogate(c)) {
-                if (k + 1 == end || !Character.isLowSurrogate(text[k + 1])) {
+                if (k + 1 == offset + length || !Character.isLowSurrogate(text[k + 1])) {
                     return null;
                 }
                 k++;
@@ -264,6 +261,6 @@ public final class EventBytes {
                 return null;
             }
         }
-        return new String(text, offset, length).getBytes(StandardCharsets.UTF_8);
+        return out;
     }
 }

@@ -130,6 +130,8 @@ class EventBytesTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "{\"kind\":\"Event\",\"auditID\":\"a\",\n\"stageTimestamp\":\"2025-12-01T08:00:00Z\"}", // not one line
+            "{\"kind\":\"Event\",\"auditID\":\"a\",\r\"stageTimestamp\":\"2025-12-01T08:00:00Z\"}",
+            "{\"kind\":\"Event\",\"auditID\":\"a\",\"stageTimestamp\":\"2025-12-01T08:00:00Z\",\"x\":\"raw\nbreak\"}",
             "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[]}",
             "{\"kind\":\"Event\",\"apiVersion\":\"v1\",\"auditID\":\"a\",\"stageTimestamp\":\"2025-12-01T08:00:00Z\"}",
             "{\"kind\":7,\"auditID\":\"a\",\"stageTimestamp\":\"2025-12-01T08:00:00Z\"}",

@@ -15,8 +15,9 @@ import java.util.Objects;
  *                    null when only its bytes are held
  * @param clusterName the cluster name for {@code annotations.cluster_name}, or null when none is known
  * @param raw         the record's exact JSON bytes (one object), or null when it is held as a tree
+ * @param members     what reading {@code raw} found (so the translator need not tokenize it again), or null
  */
-public record ForwardedRecord(JsonNode json, String clusterName, byte[] raw) {
+public record ForwardedRecord(JsonNode json, String clusterName, byte[] raw, CollectorFieldStripper.Members members) {
     public ForwardedRecord {
         if (json == null) {
             Objects.requireNonNull(raw, "json");
@@ -24,12 +25,17 @@ public record ForwardedRecord(JsonNode json, String clusterName, byte[] raw) {
     }
 
     public ForwardedRecord(JsonNode json, String clusterName) {
-        this(Objects.requireNonNull(json, "json"), clusterName, null);
+        this(Objects.requireNonNull(json, "json"), clusterName, null, null);
     }
 
     /** A record held as its exact bytes, parsed only if the translator needs a tree. */
     public static ForwardedRecord ofBytes(byte[] raw, String clusterName) {
-        return new ForwardedRecord(null, clusterName, Objects.requireNonNull(raw, "raw"));
+        return new ForwardedRecord(null, clusterName, Objects.requireNonNull(raw, "raw"), null);
+    }
+
+    /** A record held as its exact bytes, with what the scan made while reading them found. */
+    static ForwardedRecord ofScanned(byte[] raw, CollectorFieldStripper.Members members, String clusterName) {
+        return new ForwardedRecord(null, clusterName, Objects.requireNonNull(raw, "raw"), members);
     }
 
     /** The record as a tree: the one held, or its bytes parsed; UncheckedIOException when they are not JSON. */

@@ -103,7 +103,8 @@ public final class ForwarderBody {
     /** Takes one record: an object as its exact source bytes ({@code other} null), anything else as a tree. */
     @FunctionalInterface
     public interface RawRecordConsumer {
-        void accept(byte[] object, JsonNode other) throws InterruptedException;
+        /** @param scan what reading the object found for the translator (the record is tokenized once), or null */
+        void accept(byte[] object, CollectorFieldStripper.Members scan, JsonNode other) throws InterruptedException;
     }
 
     /**
@@ -142,18 +143,19 @@ public final class ForwarderBody {
     private static void rawElement(JsonParser p, io.auditbridge.core.io.RecordingInputStream recorder, ObjectReader reader,
                                    RawRecordConsumer out) throws IOException, InterruptedException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
-            out.accept(null, reader.readTree(p));
+            out.accept(null, null, reader.readTree(p));
             return;
         }
         long start = p.currentTokenLocation().getByteOffset();
-        p.skipChildren();
+        // Reading to the record's end is the translator's scan too, so the record is tokenized once.
+        CollectorFieldStripper.Members scan = CollectorFieldStripper.scan(p, start);
         long end = p.currentLocation().getByteOffset();
         byte[] raw = recorder.slice(start, end);
         if (raw == null) {
             throw new IllegalStateException("record bytes " + start + ".." + end + " no longer held");
         }
         recorder.release(end);
-        out.accept(raw, null);
+        out.accept(raw, scan, null);
     }
 
     private static IllegalArgumentException notRecords(JsonToken t, int count) {

@@ -47,7 +47,7 @@ final class OpenShiftTranslateCommand extends TranslateCommand<ForwardedRecord> 
             throws java.io.IOException, InterruptedException {
         int[] i = {0};
         // Records as their bytes: the translator passes each Event's own bytes through without a tree.
-        ForwarderBody.readRaw(in, (raw, other) -> out.accept(SourceRecord.unpositioned(name + "#" + i[0]++,
-                raw != null ? ForwardedRecord.ofBytes(raw, clusterName) : new ForwardedRecord(other, clusterName))));
+        ForwarderBody.readRaw(in, (raw, scan, other) -> out.accept(SourceRecord.unpositioned(name + "#" + i[0]++,
+                raw != null ? ForwardedRecord.ofScanned(raw, scan, clusterName) : new ForwardedRecord(other, clusterName))));
     }
 }

@@ -44,7 +44,8 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
         ForwardedRecord in = record.payload();
         if (in.raw() != null) {
             // The common case straight from the bytes: the Event's own members pass through, no tree, no re-write.
-            Translation fromBytes = stripper.translate(in.raw(), in.clusterName());
+            Translation fromBytes = in.members() != null ? stripper.translate(in.raw(), in.members(), in.clusterName())
+                    : stripper.translate(in.raw(), in.clusterName());
             if (fromBytes != null) {
                 return fromBytes;
             }
