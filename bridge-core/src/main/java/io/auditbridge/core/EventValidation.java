@@ -46,8 +46,8 @@ public final class EventValidation {
 
     /** True for an RFC 3339 date-time with a zone ({@code Z} or an offset), any fraction up to nanoseconds. */
     static boolean isRfc3339(String text) {
-        if (isPlainUtc(text)) {
-            return true; // what kube-apiserver writes; everything else goes to the formatter
+        if (Rfc3339.canonicalEpochNanos(text) != Rfc3339.NOT_CANONICAL) {
+            return true; // the spelling every Event carries, without java.time's cost
         }
         try {
             java.time.OffsetDateTime.parse(text, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
@@ -55,48 +55,6 @@ public final class EventValidation {
         } catch (java.time.format.DateTimeParseException e) {
             return false;
         }
-    }
-
-    /**
-     * True for {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with a real date and time: a subset of what
-     * {@code ISO_OFFSET_DATE_TIME} accepts, checked without the formatter's cost. False means "ask the formatter".
-     */
-    static boolean isPlainUtc(String t) {
-        int n = t.length();
-        if (n < 20 || n > 30 || t.charAt(n - 1) != 'Z' || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-                || t.charAt(13) != ':' || t.charAt(16) != ':') {
-            return false;
-        }
-        int year = digits(t, 0, 4);
-        int month = digits(t, 5, 2);
-        int day = digits(t, 8, 2);
-        int hour = digits(t, 11, 2);
-        int minute = digits(t, 14, 2);
-        int second = digits(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
-            return false;
-        }
-        if (n == 20) {
-            return true;
-        }
-        if (t.charAt(19) != '.' || n < 22) {
-            return false;
-        }
-        return digits(t, 20, n - 21) >= 0;
-    }
-
-    /** The non-negative number spelled by {@code count} ASCII digits at {@code from}, or -1. */
-    private static int digits(String t, int from, int count) {
-        int v = 0;
-        for (int i = from; i < from + count; i++) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     /** The auditID of a parsed but invalid value, or null. */

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #put} until {@link #release}; {@code put} blocks while the in-flight count or bytes are at their bound,
  * which is what slows a source down when the sink is slow (memory stays bounded).
  */
-public final class DeliveryQueue {
+final class DeliveryQueue {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Batcher batcher;
@@ -27,7 +27,7 @@ public final class DeliveryQueue {
     private long shutdownDeadlineNanos;
     private boolean shuttingDown;
 
-    public DeliveryQueue(BatchLimits limits, int maxInFlightEvents, long maxInFlightBytes, Clock clock) {
+    DeliveryQueue(BatchLimits limits, int maxInFlightEvents, long maxInFlightBytes, Clock clock) {
         if (maxInFlightEvents < 1) {
             throw new IllegalArgumentException("max in-flight events must be >= 1: " + maxInFlightEvents);
         }
@@ -44,7 +44,7 @@ public final class DeliveryQueue {
      * Adds an event, blocking while the in-flight bound is reached. One event always fits an empty pipeline.
      * Returns false, without adding it, once {@link #closeIntake} was called (a waiting put returns at once).
      */
-    public boolean put(PendingEvent e) throws InterruptedException {
+    boolean put(PendingEvent e) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (!closed && !intakeClosed && inFlightEvents > 0
@@ -71,7 +71,7 @@ public final class DeliveryQueue {
      * Stopping: refuses further puts (and wakes those waiting for room), sends what is buffered, and cuts every
      * {@link #awaitIdle} short at {@code deadlineNanos} ({@link System#nanoTime()} based).
      */
-    public void closeIntake(long deadlineNanos) {
+    void closeIntake(long deadlineNanos) {
         lock.lock();
         try {
             intakeClosed = true;
@@ -90,7 +90,7 @@ public final class DeliveryQueue {
      * The next batch to deliver, waiting until one is due (by count, bytes, age, or a flush); null once the
      * queue is closed and empty.
      */
-    public List<PendingEvent> nextBatch() throws InterruptedException {
+    List<PendingEvent> nextBatch() throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (true) {
@@ -118,7 +118,7 @@ public final class DeliveryQueue {
     }
 
     /** The event is done (acknowledged, dead-lettered or given up): its room is free again. */
-    public void release(PendingEvent e) {
+    void release(PendingEvent e) {
         lock.lock();
         try {
             inFlightEvents--;
@@ -130,7 +130,7 @@ public final class DeliveryQueue {
     }
 
     /** Sends whatever is buffered now, without waiting for the batch to fill or age. */
-    public void flush() {
+    void flush() {
         lock.lock();
         try {
             flushRequested = true;
@@ -141,7 +141,7 @@ public final class DeliveryQueue {
     }
 
     /** Waits until nothing is in flight; false when {@code timeout} (or the shutdown deadline) passed first. */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
         lock.lockInterruptibly();
         try {
@@ -162,7 +162,7 @@ public final class DeliveryQueue {
     }
 
     /** No more puts; the delivery thread drains what is buffered, then gets null. */
-    public void close() {
+    void close() {
         lock.lock();
         try {
             closed = true;
@@ -173,7 +173,7 @@ public final class DeliveryQueue {
     }
 
     /** Removes what was never handed to the delivery thread (hard stop). */
-    public List<PendingEvent> drainUnsent() {
+    List<PendingEvent> drainUnsent() {
         lock.lock();
         try {
             return batcher.drainAll();
@@ -182,7 +182,7 @@ public final class DeliveryQueue {
         }
     }
 
-    public long inFlightEvents() {
+    long inFlightEvents() {
         lock.lock();
         try {
             return inFlightEvents;
@@ -191,7 +191,7 @@ public final class DeliveryQueue {
         }
     }
 
-    public long inFlightBytes() {
+    long inFlightBytes() {
         lock.lock();
         try {
             return inFlightBytes;
@@ -200,11 +200,11 @@ public final class DeliveryQueue {
         }
     }
 
-    public int maxInFlightEvents() {
+    int maxInFlightEvents() {
         return maxInFlightEvents;
     }
 
-    public long maxInFlightBytes() {
+    long maxInFlightBytes() {
         return maxInFlightBytes;
     }
 }
