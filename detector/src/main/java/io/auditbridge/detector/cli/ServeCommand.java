@@ -15,6 +15,7 @@ import io.auditbridge.detector.runtime.DetectorRuntime;
 import io.auditbridge.detector.webhook.K8sAuditWebhook;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -80,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             try (runtime; OpsServer o = ops; HttpReceiver r = receiver) {
                 log.info("stopping");
             }
