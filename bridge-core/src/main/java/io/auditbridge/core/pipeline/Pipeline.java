@@ -26,11 +26,14 @@ import org.slf4j.LoggerFactory;
  * The delivery pipeline, the one place that translates, dedupes, batches, retries and commits:
  *
  * <pre>
- *   Source ──records──▶ submit(): Translator → dedupe → DeliveryQueue (bounded: back-pressure)      {@link Intake}
- *                                                            │ batches (count / bytes / age)
- *                        Sink (retry · split on reject · dead-letter) ◀──┘                       {@link DeliveryLoop}
- *                          │ ack
- *   CheckpointStore ◀── CommitPolicy ◀── AckLedger (acked positions)                               {@link Committer}
+ *   Source ──records──▶ submit()                                                        {@link Intake}
+ *       Translator → dedupe → DeliveryQueue (bounded in flight: back-pressure)
+ *                                  │ batches (count / bytes / age)
+ *                                  ▼                                                    {@link DeliveryLoop}
+ *       Sink (retry · split on reject · dead-letter, or hand back to the caller)
+ *                                  │ acks
+ *                                  ▼                                                    {@link Committer}
+ *       AckLedger (safe positions) → CommitPolicy → CheckpointStore
  * </pre>
  *
  * <p>{@link #submit} may be called from several threads; it blocks while the in-flight bound is reached.
