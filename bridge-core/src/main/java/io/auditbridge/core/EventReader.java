@@ -72,7 +72,7 @@ public final class EventReader {
      */
     public static void read(byte[] json, com.fasterxml.jackson.databind.ObjectReader reader, Consumer<Item> out) {
         try (JsonParser p = reader.createParser(json)) {
-            new Reading(p, reader, new ArraySource(json), out).roots();
+            new Reading(p, reader, new ArraySource(json), out, true).roots();
         } catch (IOException e) {
             out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
         }
@@ -83,9 +83,21 @@ public final class EventReader {
      * Malformed JSON is reported as an error item (and ends reading); a failure of the stream itself is thrown.
      */
     public static void read(InputStream in, Consumer<Item> out) throws IOException {
+        read(in, true, out);
+    }
+
+    /**
+     * As {@link #read(InputStream, Consumer)}, for a reader that only inspects the Events (a detector): their
+     * source bytes are not copied out, so {@link Event#toJsonBytes()} would serialize the tree.
+     */
+    public static void readWithoutSource(InputStream in, Consumer<Item> out) throws IOException {
+        read(in, false, out);
+    }
+
+    private static void read(InputStream in, boolean keepSource, Consumer<Item> out) throws IOException {
         RecordingInputStream recorder = new RecordingInputStream(in);
         try (JsonParser p = EventJson.MAPPER.createParser(recorder)) {
-            new Reading(p, EventJson.MAPPER.reader(), recorder, out).roots();
+            new Reading(p, EventJson.MAPPER.reader(), recorder, out, keepSource).roots();
         } catch (JsonProcessingException e) {
             out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
         }
@@ -126,13 +138,16 @@ public final class EventReader {
         private final RawSource raw;
         private final Consumer<Item> out;
         private final com.fasterxml.jackson.databind.ObjectReader reader;
+        private final boolean keepSource;
         private int index;
 
-        Reading(JsonParser p, com.fasterxml.jackson.databind.ObjectReader reader, RawSource raw, Consumer<Item> out) {
+        Reading(JsonParser p, com.fasterxml.jackson.databind.ObjectReader reader, RawSource raw, Consumer<Item> out,
+                boolean keepSource) {
             this.p = p;
             this.reader = reader;
             this.raw = raw;
             this.out = out;
+            this.keepSource = keepSource;
         }
 
         void roots() throws IOException {
@@ -266,7 +281,7 @@ public final class EventReader {
 
         /** The exact source text of one element, when it is compact (no line break) and its offsets are known. */
         private byte[] compactSlice(long start, long end) {
-            if (start < 0 || end <= start) {
+            if (!keepSource || start < 0 || end <= start) {
                 return null;
             }
             byte[] b = raw.slice(start, end);
@@ -282,77 +297,11 @@ public final class EventReader {
         }
     }
 
-    /** Keeps the bytes read from a stream since the last {@link #release}, so an element's source can be sliced. */
-    static final class RecordingInputStream extends InputStream implements RawSource {
-        private final InputStream in;
-        private byte[] buf = new byte[16 * 1024];
-        private long base;      // absolute offset of buf[0]
-        private int length;     // bytes held
-        private long keepFrom;  // bytes before this may be dropped
-
+    /** The recording stream as this reader's {@link RawSource}. */
+    static final class RecordingInputStream extends io.auditbridge.core.io.RecordingInputStream implements RawSource {
         RecordingInputStream(InputStream in) {
-            this.in = in;
+            super(in);
         }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                append(new byte[] {(byte) b}, 0, 1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                append(b, off, n);
-            }
-            return n;
-        }
-
-        private void append(byte[] b, int off, int n) {
-            if (length + n > buf.length) {
-                int drop = (int) Math.max(0, Math.min(keepFrom - base, length));
-                if (drop > 0) {
-                    System.arraycopy(buf, drop, buf, 0, length - drop);
-                    length -= drop;
-                    base += drop;
-                }
-                if (length + n > buf.length) {
-                    buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, length + n));
-                }
-            }
-            System.arraycopy(b, off, buf, length, n);
-            length += n;
-        }
-
-        @Override
-        public byte[] slice(long start, long end) {
-            if (start < base || end > base + length) {
-                return null;
-            }
-            return java.util.Arrays.copyOfRange(buf, (int) (start - base), (int) (end - base));
-        }
-
-        @Override
-        public byte[] peek(long start, int max) {
-            if (start < base || start >= base + length) {
-                return new byte[0];
-            }
-            int from = (int) (start - base);
-            return java.util.Arrays.copyOfRange(buf, from, Math.min(length, from + max));
-        }
-
-        @Override
-        public void release(long offset) {
-            keepFrom = Math.max(keepFrom, offset);
-        }
-
-        /** The caller owns the stream (it may be stdin): reading it to the end does not close it. */
-        @Override
-        public void close() {}
     }
 
     private static String describe(JsonToken t) {
