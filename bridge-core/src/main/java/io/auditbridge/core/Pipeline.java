@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>{@link #submit} may be called from several threads; it blocks while the in-flight bound is reached.
- * One delivery thread sends one batch at a time, so events reach the sink in submission order. A source
+ * Delivery threads take batches from the queue, as many as the sink allows at once
+ * ({@link Sink#maxConcurrentDeliveries()}): with one, batches reach the sink in submission order; with more,
+ * each batch keeps its order but batches may overlap and arrive out of order. A source
  * position is committed only once every event of every record up to it was acknowledged or dead-lettered.
  */
 public final class Pipeline<T> implements AutoCloseable {
@@ -70,7 +72,8 @@ public final class Pipeline<T> implements AutoCloseable {
     private final AckLedger ledger = new AckLedger(null);
     private final LogLimiter recordErrorLog;
     private final DeliveryQueue queue;
-    private final Thread deliveryThread;
+    /** One per batch the sink may take at once ({@link Sink#maxConcurrentDeliveries()}). */
+    private final List<Thread> deliveryThreads;
     private volatile Map<String, String> committed = Map.of();
     /**
      * The lifecycle, one state moved by compare-and-set (Debezium's engine): CREATED → STARTED → STOPPING →
@@ -109,8 +112,13 @@ public final class Pipeline<T> implements AutoCloseable {
         this.queue = new DeliveryQueue(b.limits, b.maxInFlightEvents, b.maxInFlightBytes, b.clock);
         this.recordErrorLog = new LogLimiter(20, b.clock);
         // Daemon: close() drains and commits; a sink stuck past the shutdown timeout must not keep the JVM alive.
-        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(true)
-                .unstarted(this::deliverLoop);
+        int threads = Math.max(1, sink.maxConcurrentDeliveries());
+        List<Thread> delivery = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            delivery.add(Thread.ofPlatform().name("auditbridge-delivery-" + source + (i == 0 ? "" : "-" + i)).daemon(true)
+                    .unstarted(this::deliverLoop));
+        }
+        this.deliveryThreads = List.copyOf(delivery);
         metrics.gauge("auditbridge.inflight.events", "Events submitted and not yet acknowledged", queue::inFlightEvents);
         metrics.gauge("auditbridge.inflight.bytes", "Bytes of events submitted and not yet acknowledged", queue::inFlightBytes);
     }
@@ -129,7 +137,7 @@ public final class Pipeline<T> implements AutoCloseable {
         ledger.seed(committed);
         lastCommitMillis = clock.millis();
         move(State.CREATED, State.STARTED);
-        deliveryThread.start();
+        deliveryThreads.forEach(Thread::start);
         log.info("pipeline started source={} sink={} committed={}", source, sink.describe(), committed);
         return committed;
     }
@@ -309,7 +317,7 @@ public final class Pipeline<T> implements AutoCloseable {
 
     /** For {@code /healthz}: the delivery thread is running. */
     public boolean isAlive() {
-        return deliveryThread.isAlive();
+        return deliveryThreads.stream().allMatch(Thread::isAlive);
     }
 
     /** For {@code /readyz}: started and the sink is usable. */
@@ -327,7 +335,7 @@ public final class Pipeline<T> implements AutoCloseable {
         if (now != State.STARTED) {
             return now == State.CREATED ? "pipeline not started" : "pipeline " + now.name().toLowerCase(java.util.Locale.ROOT);
         }
-        if (!deliveryThread.isAlive()) {
+        if (!isAlive()) {
             return "delivery thread stopped";
         }
         String s = sinkProblem;
@@ -473,14 +481,16 @@ public final class Pipeline<T> implements AutoCloseable {
     }
 
     private void acknowledge(List<PendingEvent> part) {
+        // Each event's record and copies are finished first, then the batch's room is freed with one wake-up.
         // Counted before the events are released: whoever waits for idle then reads the right count.
         metrics.eventsOut(part.size());
         for (PendingEvent p : part) {
             if (onGiveUp == OnGiveUp.FAIL_SUBMISSION) {
                 dedupe.firstTime(p.event().dedupeKey());
             }
-            finish(p);
+            finishRecord(p);
         }
+        queue.release(part);
         String ts = part.getLast().event().stageTimestamp();
         if (ts != null) {
             try {
@@ -492,6 +502,12 @@ public final class Pipeline<T> implements AutoCloseable {
     }
 
     private void finish(PendingEvent p) {
+        finishRecord(p);
+        queue.release(p);
+    }
+
+    /** The event is done: acks its record and the copies that followed it; the caller releases its room. */
+    private void finishRecord(PendingEvent p) {
         if (p.record().ack()) {
             ((Submission) p.record().owner()).recordFinished();
         }
@@ -500,7 +516,6 @@ public final class Pipeline<T> implements AutoCloseable {
                 ackFollower(follower);
             }
         }
-        queue.release(p);
     }
 
     private void giveUp(List<PendingEvent> part, int attempts, String reason) throws InterruptedException {
@@ -580,7 +595,7 @@ public final class Pipeline<T> implements AutoCloseable {
     }
 
     /** After a batch: commits when the {@link CommitPolicy} says so. */
-    private void commitIfDue() {
+    private synchronized void commitIfDue() {
         batchesSinceCommit++;
         if (commitPolicy.shouldCommit(batchesSinceCommit, Duration.ofMillis(Math.max(0, clock.millis() - lastCommitMillis)))) {
             commit();
@@ -654,17 +669,28 @@ public final class Pipeline<T> implements AutoCloseable {
                     lag.pendingRecords(), lag.mostBackloggedPartition(), lag.mostBackloggedPending());
             stop.countDown();
         }
-        deliveryThread.join(shutdownTimeout.toMillis());
-        if (deliveryThread.isAlive()) {
+        joinDeliveryThreads(shutdownTimeout);
+        if (deliveryThreads.stream().anyMatch(Thread::isAlive)) {
             stop.countDown();
-            deliveryThread.interrupt();
-            deliveryThread.join(shutdownTimeout.toMillis());
+            deliveryThreads.forEach(Thread::interrupt);
+            joinDeliveryThreads(shutdownTimeout);
         }
         stop.countDown();
         commit();
         state.set(State.STOPPED);
         closeResources();
         log.info("pipeline stopped source={} committed={}", source, committed);
+    }
+
+    /** Waits for every delivery thread to end, at most {@code timeout} in all. */
+    private void joinDeliveryThreads(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread t : deliveryThreads) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                t.join(Duration.ofNanos(left));
+            }
+        }
     }
 
     private void closeResources() throws Exception {
