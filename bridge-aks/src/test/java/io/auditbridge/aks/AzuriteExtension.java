@@ -1,21 +1,14 @@
 package io.auditbridge.aks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Assumptions;
+import io.auditbridge.core.testing.ServiceProcess;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -37,10 +30,7 @@ public final class AzuriteExtension implements BeforeAllCallback, ParameterResol
     public void beforeAll(ExtensionContext context) {
         Object state = context.getRoot().getStore(NS).computeIfAbsent("azurite", k -> startOrExplain(), Object.class);
         if (state instanceof String reason) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new IllegalStateException("Azurite is required when CI=true: " + reason);
-            }
-            Assumptions.abort("Azurite not available, skipping the checkpoint-store tests: " + reason);
+            ServiceProcess.absent("Azurite", reason);
         }
     }
 
@@ -69,7 +59,7 @@ public final class AzuriteExtension implements BeforeAllCallback, ParameterResol
         }
         try {
             return Azurite.start(bin);
-        } catch (IOException | TimeoutException e) {
+        } catch (IOException e) {
             return "Azurite did not start: " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -109,61 +99,23 @@ public final class AzuriteExtension implements BeforeAllCallback, ParameterResol
         private static final String DEV_KEY =
                 "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-        private final Process process;
+        private final ServiceProcess process;
         private final int port;
         private final Path location;
 
-        private Azurite(Process process, int port, Path location) {
+        private Azurite(ServiceProcess process, int port, Path location) {
             this.process = process;
             this.port = port;
             this.location = location;
         }
 
-        static Azurite start(Path bin) throws IOException, InterruptedException, TimeoutException {
-            int port = freePort();
+        static Azurite start(Path bin) throws IOException, InterruptedException {
+            int port = ServiceProcess.freeLoopbackPort();
             Path location = Files.createTempDirectory("azurite-");
-            Process p = new ProcessBuilder(List.of(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
-                    "--location", location.toString(), "--loose", "--skipApiVersionCheck", "--disableTelemetry"))
-                    .redirectErrorStream(true).start();
-            CompletableFuture<Void> ready = new CompletableFuture<>();
-            Deque<String> tail = new ArrayDeque<>();
-            Thread.ofPlatform().daemon().name("azurite-output").start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (tail) {
-                            tail.addLast(line);
-                            if (tail.size() > 20) {
-                                tail.removeFirst();
-                            }
-                        }
-                        if (line.contains(READY_LINE)) {
-                            ready.complete(null);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-                ready.completeExceptionally(new IOException("exited before listening"));
-            });
-            try {
-                ready.get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                p.destroyForcibly();
-                synchronized (tail) {
-                    throw new TimeoutException((e instanceof ExecutionException ? e.getCause().getMessage() : "not listening after 60 s")
-                            + "; output: " + String.join(" | ", tail));
-                }
-            }
-            // If the test JVM ends without closing the store (a crash, ^C), Azurite must not outlive it.
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(p::destroy));
+            ServiceProcess p = ServiceProcess.start("azurite", List.of(bin.toString(), "--blobHost", "127.0.0.1",
+                    "--blobPort", String.valueOf(port), "--location", location.toString(), "--loose",
+                    "--skipApiVersionCheck", "--disableTelemetry"), Map.of(), READY_LINE, Duration.ofSeconds(60));
             return new Azurite(p, port, location);
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            }
         }
 
         public long pid() {
@@ -181,10 +133,7 @@ public final class AzuriteExtension implements BeforeAllCallback, ParameterResol
 
         @Override
         public void close() throws Exception {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            process.close();
             try (var files = Files.walk(location)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }

@@ -1,5 +1,6 @@
 package io.auditbridge.aks;
 
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.push.PushBudget;
 import io.auditbridge.core.push.PushDelivery;
 
@@ -27,7 +28,6 @@ import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.auditbridge.aks.AzuriteExtension.Azurite;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;

@@ -14,7 +14,7 @@ import java.util.Set;
  * written. When an Event was read from a compact JSON text, those bytes are kept and written back unchanged;
  * any change through this class drops them and the tree is serialized instead.
  *
- * <p>Not thread-safe while being built; once handed to {@link Pipeline#submit} it must not be changed.
+ * <p>Not thread-safe while being built; once handed to {@link io.auditbridge.core.pipeline.Pipeline#submit} it must not be changed.
  */
 public final class Event {
     /** Annotation naming, comma-separated, the Event fields the source could not carry. */

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * A polling source of provider records (Cloud Logging, CloudWatch Logs). Push sources (HTTP receivers,
- * Event Hubs, serverless handlers) call {@link Pipeline#submit} themselves instead.
+ * Event Hubs, serverless handlers) call {@link io.auditbridge.core.pipeline.Pipeline#submit} themselves instead.
  *
  * <p>All methods are called from one thread, the runner's. See {@code io.auditbridge.core.pipeline.SourceRunner}.
  */

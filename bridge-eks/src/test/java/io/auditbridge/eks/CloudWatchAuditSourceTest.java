@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.poll.RequestRateLimiter;
 import io.auditbridge.core.testing.ManualClock;
 
@@ -18,7 +19,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceNotReadyException;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.TransientSourceException;

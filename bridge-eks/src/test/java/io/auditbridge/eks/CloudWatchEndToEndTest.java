@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.poll.RequestRateLimiter;
 import io.auditbridge.core.testing.ManualClock;
 
@@ -18,7 +19,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.auditbridge.core.EventJson;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.BatchLimits;

@@ -1,7 +1,5 @@
 package io.auditbridge.eks;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.auditbridge.core.testing.HelpCheck;
 import org.junit.jupiter.api.Test;
 
@@ -14,21 +12,11 @@ class EksHelpTest {
 
     @Test
     void runHelpIsGroupedUnderHeadings() {
-        String help = HelpCheck.help(new EksBridge(), "run", "--help");
-        assertThat(help).startsWith("Usage: bridge-eks run [OPTIONS]");
-        assertThat(help.lines().filter(l -> l.matches("[A-Z][a-zA-Z ]+:"))).contains("Source:", "Sink:", "Batching and delivery:", "Operations:");
-        assertThat(HelpCheck.section(help, "Sink:")).contains("--sink=");
-        assertThat(HelpCheck.section(help, "Batching and delivery:")).contains("--batch-max-events");
-        assertThat(HelpCheck.section(help, "Operations:")).contains("--log-format", "--metrics-port");
+        HelpCheck.runHelpIsGroupedUnderHeadings(new EksBridge(), "bridge-eks");
     }
 
     @Test
     void theCloudApiCallTimeoutHasOneNameAndTheOldOneIsAHiddenAlias() {
-        String help = HelpCheck.help(new EksBridge(), "backfill", "--help");
-        assertThat(HelpCheck.section(help, "Source:")).contains("--api-call-timeout=DURATION").doesNotContain("--aws-call-timeout");
-        var root = io.auditbridge.core.cli.BridgeCli.commandLine(new EksBridge());
-        var backfill = root.getSubcommands().get("backfill");
-        root.parseArgs("backfill", "--since", "1h", "--aws-call-timeout", "7s");
-        assertThat(backfill.getCommandSpec().findOption("--api-call-timeout").<java.time.Duration>getValue()).isEqualTo(java.time.Duration.ofSeconds(7));
+        HelpCheck.apiCallTimeoutHasOneNameAndAHiddenAlias(new EksBridge(), "--aws-call-timeout");
     }
 }

@@ -1,5 +1,6 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.push.PushBudget;
 import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.sink.DeadLetterLog;
@@ -15,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.auditbridge.core.EventJson;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
 import io.auditbridge.core.retry.RetryPolicy;

@@ -1,18 +1,17 @@
 package io.auditbridge.eks;
 
+import io.auditbridge.core.testing.ServiceProcess;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -44,13 +43,9 @@ final class MotoServer implements AutoCloseable {
     static MotoServer startOrSkip() throws IOException, InterruptedException {
         String executable = find();
         if (executable == null) {
-            String why = "moto_server not found on the PATH (pip install 'moto[server]'; .ci/setup.d/moto.sh)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(why);
-            }
-            Assumptions.abort(why);
+            ServiceProcess.absent("moto_server", "not found on the PATH (pip install 'moto[server]'; .ci/setup.d/moto.sh)");
         }
-        int port = freePort();
+        int port = ServiceProcess.freeLoopbackPort();
         Path log = Files.createTempFile("moto-server", ".log");
         Process p = new ProcessBuilder(executable, "-H", "127.0.0.1", "-p", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -81,11 +76,6 @@ final class MotoServer implements AutoCloseable {
         return null;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private boolean listening() {
         try (Socket s = new Socket()) {

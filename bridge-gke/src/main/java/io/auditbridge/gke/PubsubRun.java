@@ -1,12 +1,12 @@
 package io.auditbridge.gke;
 
 import com.google.pubsub.v1.ProjectSubscriptionName;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.OpsOptions;
 import io.auditbridge.core.cli.PipelineOptions;
 import io.auditbridge.core.cli.ProcessLifecycle;
 import io.auditbridge.core.cli.SinkOptions;
+import io.auditbridge.core.pipeline.Pipeline;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;

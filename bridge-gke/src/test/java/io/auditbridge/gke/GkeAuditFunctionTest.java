@@ -1,5 +1,6 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.testing.ManualClock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -15,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.EventJson;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.push.PushBudget;
 import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.retry.RetryPolicy;

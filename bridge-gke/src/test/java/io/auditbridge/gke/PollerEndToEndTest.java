@@ -1,5 +1,6 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.testing.ManualClock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -14,7 +15,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.google.logging.v2.LogEntry;
 import io.auditbridge.core.EventJson;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.BatchLimits;

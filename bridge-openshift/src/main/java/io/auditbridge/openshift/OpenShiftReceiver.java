@@ -1,10 +1,10 @@
 package io.auditbridge.openshift;
 
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.http.HttpReceiver;
 import io.auditbridge.core.http.HttpReceiverConfig;
 import io.auditbridge.core.http.ResponseObserver;
 import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.push.PushDelivery;
 import java.io.IOException;
 import java.time.Duration;

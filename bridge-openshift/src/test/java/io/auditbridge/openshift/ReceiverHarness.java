@@ -1,5 +1,6 @@
 package io.auditbridge.openshift;
 
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.push.PushBudget;
 import io.auditbridge.core.push.PushDelivery;
 
@@ -12,7 +13,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.auditbridge.core.EventJson;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.http.HttpReceiverConfig;
 import io.auditbridge.core.pipeline.BatchLimits;
 import io.auditbridge.core.retry.RetryPolicy;

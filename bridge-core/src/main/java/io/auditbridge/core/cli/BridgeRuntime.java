@@ -2,12 +2,12 @@ package io.auditbridge.core.cli;
 
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.Leadership;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.Sink;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.Translator;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.pipeline.SourceRunner;
 import io.auditbridge.core.push.PushBudget;
 import io.auditbridge.core.push.PushDelivery;

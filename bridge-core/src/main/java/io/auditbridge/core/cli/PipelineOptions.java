@@ -1,7 +1,7 @@
 package io.auditbridge.core.cli;
 
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.pipeline.BatchLimits;
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.io.FileChannels;
 import io.auditbridge.core.sink.DeadLetterFile;

@@ -1,8 +1,8 @@
 package io.auditbridge.core.cli;
 
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.Translator;
 import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.push.PushBudget;
 import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.sink.DeadLetterLog;

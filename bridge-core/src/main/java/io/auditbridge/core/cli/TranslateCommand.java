@@ -1,8 +1,8 @@
 package io.auditbridge.core.cli;
 
 import io.auditbridge.core.SourceRecord;
-import io.auditbridge.core.Submission;
 import io.auditbridge.core.Translator;
+import io.auditbridge.core.pipeline.Submission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -12,17 +12,17 @@ import java.util.Map;
  *
  * <p>Thread-safe: records are registered by submitting threads and finished by the delivery thread.
  */
-public final class AckLedger {
+final class AckLedger {
     private final Map<String, ArrayDeque<Entry>> queues = new HashMap<>();
     private final Map<String, String> committable = new LinkedHashMap<>();
     private final Runnable onChange;
 
-    public AckLedger(Runnable onChange) {
+    AckLedger(Runnable onChange) {
         this.onChange = onChange;
     }
 
     /** One submitted record: done once each of its {@code events} was acknowledged (or dead-lettered). */
-    public final class Entry {
+    final class Entry {
         private final String partition;
         private final String position;
         private final Object owner;
@@ -36,12 +36,12 @@ public final class AckLedger {
             this.owner = owner;
         }
 
-        public Object owner() {
+        Object owner() {
             return owner;
         }
 
         /** One of this record's events is done; true when that finished the record. */
-        public boolean ack() {
+        boolean ack() {
             synchronized (AckLedger.this) {
                 if (pending <= 0) {
                     throw new IllegalStateException("record at " + partition + "/" + position + " acked more often than it has events");
@@ -52,7 +52,7 @@ public final class AckLedger {
         }
 
         /** One of this record's events can never be delivered; the partition will not commit past it. */
-        public void fail() {
+        void fail() {
             synchronized (AckLedger.this) {
                 failed = true;
                 if (pending > 0) {
@@ -61,13 +61,13 @@ public final class AckLedger {
             }
         }
 
-        public boolean isDone() {
+        boolean isDone() {
             synchronized (AckLedger.this) {
                 return pending == 0 && !failed;
             }
         }
 
-        public boolean isFailed() {
+        boolean isFailed() {
             synchronized (AckLedger.this) {
                 return failed;
             }
@@ -78,12 +78,12 @@ public final class AckLedger {
      * Starts from the positions committed by an earlier run, so partitions that do not move in this run are
      * still part of every map {@link #committable()} returns (a complete-map store would otherwise drop them).
      */
-    public synchronized void seed(Map<String, String> committed) {
+    synchronized void seed(Map<String, String> committed) {
         committed.forEach(committable::putIfAbsent);
     }
 
     /** Registers a record in submission order. A record with zero events is done at once (filtered, deduped). */
-    public synchronized Entry register(String partition, String position, int events, Object owner) {
+    synchronized Entry register(String partition, String position, int events, Object owner) {
         Entry e = new Entry(partition, position, events, owner);
         if (position != null) {
             queues.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(e);
@@ -95,7 +95,7 @@ public final class AckLedger {
      * Advances every partition past its finished head records and returns partition → last finished position
      * (the complete map, including partitions that did not move).
      */
-    public synchronized Map<String, String> committable() {
+    synchronized Map<String, String> committable() {
         boolean changed = false;
         for (var q : queues.entrySet()) {
             ArrayDeque<Entry> deque = q.getValue();
@@ -114,7 +114,7 @@ public final class AckLedger {
      * A partition whose head record failed (it can never be committed past in this process), as
      * "partition at position", or null. For {@code /readyz}.
      */
-    public synchronized String blockedPartition() {
+    synchronized String blockedPartition() {
         for (var q : queues.entrySet()) {
             Entry head = q.getValue().peekFirst();
             if (head != null && head.failed) {
@@ -128,11 +128,11 @@ public final class AckLedger {
      * What can be committed now and why the rest lags (Kafka Connect's CommittableOffsets): the positions, the
      * records not yet finished, and the partition with the most of them.
      */
-    public record Committable(Map<String, String> positions, int pendingRecords, String mostBackloggedPartition,
+    record Committable(Map<String, String> positions, int pendingRecords, String mostBackloggedPartition,
                               int mostBackloggedPending) {}
 
     /** Advances as {@link #committable()} does and says what still holds each partition back. */
-    public synchronized Committable snapshot() {
+    synchronized Committable snapshot() {
         Map<String, String> positions = committable();
         int pending = 0;
         String worst = null;
@@ -149,7 +149,7 @@ public final class AckLedger {
     }
 
     /** Records registered but not finished, over all partitions. */
-    public synchronized int pendingRecords() {
+    synchronized int pendingRecords() {
         int n = 0;
         for (ArrayDeque<Entry> q : queues.values()) {
             for (Entry e : q) {

@@ -9,41 +9,41 @@ import java.util.List;
  * Groups pending events into batches by count, bytes and age. Pure bookkeeping on times passed in, so the
  * boundaries are tested without clocks or threads. Not thread-safe: the DeliveryQueue guards it.
  */
-public final class Batcher {
+final class Batcher {
     private final BatchLimits limits;
     private final ArrayDeque<PendingEvent> buffer = new ArrayDeque<>();
     private final ArrayDeque<Long> addedAt = new ArrayDeque<>();
     private long bodyBytes = EventWriter.LIST_OVERHEAD;
 
-    public Batcher(BatchLimits limits) {
+    Batcher(BatchLimits limits) {
         this.limits = limits;
     }
 
-    public void add(PendingEvent e, long nowMillis) {
+    void add(PendingEvent e, long nowMillis) {
         buffer.addLast(e);
         addedAt.addLast(nowMillis);
         bodyBytes += e.size() + 1;
     }
 
-    public boolean isEmpty() {
+    boolean isEmpty() {
         return buffer.isEmpty();
     }
 
-    public int size() {
+    int size() {
         return buffer.size();
     }
 
     /** A batch is due: full by count or bytes, or its oldest event reached the age limit. */
-    public boolean isDue(long nowMillis) {
+    boolean isDue(long nowMillis) {
         return !buffer.isEmpty() && (isFull() || millisUntilDue(nowMillis) == 0);
     }
 
-    public boolean isFull() {
+    boolean isFull() {
         return buffer.size() >= limits.maxEvents() || bodyBytes >= limits.maxBytes();
     }
 
     /** Milliseconds until the oldest event reaches the age limit; Long.MAX_VALUE when empty. */
-    public long millisUntilDue(long nowMillis) {
+    long millisUntilDue(long nowMillis) {
         if (buffer.isEmpty()) {
             return Long.MAX_VALUE;
         }
@@ -54,7 +54,7 @@ public final class Batcher {
      * Removes and returns the next batch: the longest prefix within the count and byte limits, always at least
      * one event.
      */
-    public List<PendingEvent> take() {
+    List<PendingEvent> take() {
         List<PendingEvent> batch = new ArrayList<>(Math.min(buffer.size(), limits.maxEvents()));
         long bytes = EventWriter.LIST_OVERHEAD;
         while (!buffer.isEmpty() && batch.size() < limits.maxEvents()) {
@@ -72,7 +72,7 @@ public final class Batcher {
     }
 
     /** Removes everything buffered (shutdown). */
-    public List<PendingEvent> drainAll() {
+    List<PendingEvent> drainAll() {
         List<PendingEvent> all = new ArrayList<>(buffer);
         buffer.clear();
         addedAt.clear();

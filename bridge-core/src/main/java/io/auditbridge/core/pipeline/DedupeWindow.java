@@ -8,11 +8,11 @@ import java.util.Map;
  * re-read overlapping windows) and says whether a key was seen before. Oldest keys are forgotten first.
  * Thread-safe.
  */
-public final class DedupeWindow {
+final class DedupeWindow {
     private final int capacity;
     private final LinkedHashMap<String, Boolean> seen;
 
-    public DedupeWindow(int capacity) {
+    DedupeWindow(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("dedupe window must be >= 0: " + capacity);
         }
@@ -26,7 +26,7 @@ public final class DedupeWindow {
     }
 
     /** Records {@code key}; true when it was new (keep the item), false for a duplicate. Null keys are always new. */
-    public synchronized boolean firstTime(String key) {
+    synchronized boolean firstTime(String key) {
         if (key == null || capacity == 0) {
             return true;
         }
@@ -34,23 +34,23 @@ public final class DedupeWindow {
     }
 
     /** Whether {@code key} is remembered, without recording it. */
-    public synchronized boolean contains(String key) {
+    synchronized boolean contains(String key) {
         return key != null && capacity > 0 && seen.containsKey(key);
     }
 
     /** Forgets {@code key}, so a later copy is delivered (used when the first copy's delivery failed). */
-    public synchronized void forget(String key) {
+    synchronized void forget(String key) {
         if (key != null) {
             seen.remove(key);
         }
     }
 
     /** Whether dedupe is on (a capacity above 0). */
-    public boolean enabled() {
+    boolean enabled() {
         return capacity > 0;
     }
 
-    public synchronized int size() {
+    synchronized int size() {
         return seen.size();
     }
 }

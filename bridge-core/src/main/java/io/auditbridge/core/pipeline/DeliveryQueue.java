@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the delivery thread once per event and the submitter once per acknowledged event.) Several delivery threads
  * may take batches at once.
  */
-public final class DeliveryQueue {
+final class DeliveryQueue {
     private final ReentrantLock lock = new ReentrantLock();
     /** Submitters waiting for room. */
     private final Condition room = lock.newCondition();
@@ -38,7 +38,7 @@ public final class DeliveryQueue {
     private long shutdownDeadlineNanos;
     private boolean shuttingDown;
 
-    public DeliveryQueue(BatchLimits limits, int maxInFlightEvents, long maxInFlightBytes, Clock clock) {
+    DeliveryQueue(BatchLimits limits, int maxInFlightEvents, long maxInFlightBytes, Clock clock) {
         if (maxInFlightEvents < 1) {
             throw new IllegalArgumentException("max in-flight events must be >= 1: " + maxInFlightEvents);
         }
@@ -55,7 +55,7 @@ public final class DeliveryQueue {
      * Adds an event, blocking while the in-flight bound is reached. One event always fits an empty pipeline.
      * Returns false, without adding it, once {@link #closeIntake} was called (a waiting put returns at once).
      */
-    public boolean put(PendingEvent e) throws InterruptedException {
+    boolean put(PendingEvent e) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (!closed && !intakeClosed && inFlightEvents > 0
@@ -88,7 +88,7 @@ public final class DeliveryQueue {
      * Stopping: refuses further puts (and wakes those waiting for room), sends what is buffered, and cuts every
      * {@link #awaitIdle} short at {@code deadlineNanos} ({@link System#nanoTime()} based).
      */
-    public void closeIntake(long deadlineNanos) {
+    void closeIntake(long deadlineNanos) {
         lock.lock();
         try {
             intakeClosed = true;
@@ -107,7 +107,7 @@ public final class DeliveryQueue {
      * The next batch to deliver, waiting until one is due (by count, bytes, age, or a flush); null once the
      * queue is closed and empty.
      */
-    public List<PendingEvent> nextBatch() throws InterruptedException {
+    List<PendingEvent> nextBatch() throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (true) {
@@ -138,7 +138,7 @@ public final class DeliveryQueue {
     }
 
     /** The event is done (acknowledged, dead-lettered or given up): its room is free again. */
-    public void release(PendingEvent e) {
+    void release(PendingEvent e) {
         lock.lock();
         try {
             inFlightEvents--;
@@ -180,7 +180,7 @@ public final class DeliveryQueue {
     }
 
     /** Sends whatever is buffered now, without waiting for the batch to fill or age. */
-    public void flush() {
+    void flush() {
         lock.lock();
         try {
             flushRequested = true;
@@ -193,7 +193,7 @@ public final class DeliveryQueue {
     }
 
     /** Waits until nothing is in flight; false when {@code timeout} (or the shutdown deadline) passed first. */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
         lock.lockInterruptibly();
         try {
@@ -216,7 +216,7 @@ public final class DeliveryQueue {
     }
 
     /** No more puts; the delivery thread drains what is buffered, then gets null. */
-    public void close() {
+    void close() {
         lock.lock();
         try {
             closed = true;
@@ -227,7 +227,7 @@ public final class DeliveryQueue {
     }
 
     /** Removes what was never handed to the delivery thread (hard stop). */
-    public List<PendingEvent> drainUnsent() {
+    List<PendingEvent> drainUnsent() {
         lock.lock();
         try {
             return batcher.drainAll();
@@ -236,7 +236,7 @@ public final class DeliveryQueue {
         }
     }
 
-    public long inFlightEvents() {
+    long inFlightEvents() {
         lock.lock();
         try {
             return inFlightEvents;
@@ -245,7 +245,7 @@ public final class DeliveryQueue {
         }
     }
 
-    public long inFlightBytes() {
+    long inFlightBytes() {
         lock.lock();
         try {
             return inFlightBytes;
@@ -254,11 +254,11 @@ public final class DeliveryQueue {
         }
     }
 
-    public int maxInFlightEvents() {
+    int maxInFlightEvents() {
         return maxInFlightEvents;
     }
 
-    public long maxInFlightBytes() {
+    long maxInFlightBytes() {
         return maxInFlightBytes;
     }
 }

@@ -13,9 +13,9 @@ import java.util.Map;
  *
  * <p>Thread-safe: submitting threads classify and follow, the delivery thread finishes and abandons.
  */
-public final class InFlightCopies {
+final class InFlightCopies {
     /** What became of a copy offered to {@link #offer}. */
-    public enum Copy {
+    enum Copy {
         /** No copy in flight and none done: send this one. */
         LEAD,
         /** A copy is in flight: this one follows it ({@link #follow}). */
@@ -27,12 +27,12 @@ public final class InFlightCopies {
     private final DedupeWindow done;
     private final Map<String, List<AckLedger.Entry>> leaders = new HashMap<>();
 
-    public InFlightCopies(DedupeWindow done) {
+    InFlightCopies(DedupeWindow done) {
         this.done = done;
     }
 
     /** Classifies a copy of {@code key}; a LEAD is registered as in flight at once. Null keys always lead. */
-    public synchronized Copy offer(String key) {
+    synchronized Copy offer(String key) {
         if (key == null || !done.enabled()) {
             return Copy.LEAD;
         }
@@ -50,7 +50,7 @@ public final class InFlightCopies {
      * Attaches {@code follower}'s record to the copy of {@code key} in flight. If that copy finished meanwhile,
      * answers DONE (the caller acks the follower itself) or LEAD (it was abandoned: the caller sends this copy).
      */
-    public synchronized Copy follow(String key, AckLedger.Entry follower) {
+    synchronized Copy follow(String key, AckLedger.Entry follower) {
         List<AckLedger.Entry> f = leaders.get(key);
         if (f != null) {
             f.add(follower);
@@ -64,7 +64,7 @@ public final class InFlightCopies {
     }
 
     /** The leading copy of {@code key} is done: later copies are duplicates; returns its followers to ack. */
-    public synchronized List<AckLedger.Entry> finished(String key) {
+    synchronized List<AckLedger.Entry> finished(String key) {
         if (key == null || !done.enabled()) {
             return List.of();
         }
@@ -74,7 +74,7 @@ public final class InFlightCopies {
     }
 
     /** The leading copy of {@code key} will not be delivered: a later copy is sent; returns its followers to fail. */
-    public synchronized List<AckLedger.Entry> abandoned(String key) {
+    synchronized List<AckLedger.Entry> abandoned(String key) {
         if (key == null) {
             return List.of();
         }

@@ -8,18 +8,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * log: per key, at most {@code perMinute} lines a minute; the rest are only counted (the metrics still see
  * every one) and the next line that gets through says how many were suppressed.
  */
-public final class LogLimiter {
+final class LogLimiter {
     private final int perMinute;
     private final Clock clock;
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
-    public LogLimiter(int perMinute, Clock clock) {
+    LogLimiter(int perMinute, Clock clock) {
         this.perMinute = perMinute;
         this.clock = clock;
     }
 
     /** -1 when this occurrence must not be logged; otherwise how many were suppressed before it. */
-    public long admit(String key) {
+    long admit(String key) {
         long minute = clock.millis() / 60_000;
         Window w = windows.computeIfAbsent(key, k -> new Window());
         synchronized (w) {

@@ -3,8 +3,8 @@ package io.auditbridge.core.pipeline;
 import io.auditbridge.core.Event;
 
 /** An Event on its way to the sink, with the record it belongs to (its acknowledgement travels with it). */
-public record PendingEvent(Event event, int size, AckLedger.Entry record) {
-    public static PendingEvent of(Event event, AckLedger.Entry record) {
+record PendingEvent(Event event, int size, AckLedger.Entry record) {
+    static PendingEvent of(Event event, AckLedger.Entry record) {
         return new PendingEvent(event, event.size(), record);
     }
 }

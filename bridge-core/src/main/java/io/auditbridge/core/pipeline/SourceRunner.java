@@ -1,6 +1,5 @@
 package io.auditbridge.core.pipeline;
 
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceNotReadyException;
 import io.auditbridge.core.SourceRecord;

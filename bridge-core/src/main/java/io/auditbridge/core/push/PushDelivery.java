@@ -1,10 +1,10 @@
 package io.auditbridge.core.push;
 
 import io.auditbridge.core.DeliveryFailedException;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.SourceRecord;
-import io.auditbridge.core.Submission;
 import io.auditbridge.core.http.HandlerResponse;
+import io.auditbridge.core.pipeline.Pipeline;
+import io.auditbridge.core.pipeline.Submission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

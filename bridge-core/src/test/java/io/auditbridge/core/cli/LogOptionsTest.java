@@ -47,7 +47,7 @@ class LogOptionsTest {
 
     @Test
     void jsonLinesCarryTimeLevelSeverityMessageLoggerAndTheMessagesFieldsAsKeys() throws Exception {
-        String out = stderrWith("json", w -> LoggerFactory.getLogger("io.auditbridge.core.Pipeline")
+        String out = stderrWith("json", w -> LoggerFactory.getLogger("io.auditbridge.core.pipeline.Pipeline")
                 .warn("record error source={} code={} record={} auditID={} partition={}: {}", "eks", "bad_json",
                         "log-stream-1/49612", "0b8c-4d", 3, "unexpected end"));
         JsonNode json = lineContaining(out, "record error");
@@ -57,7 +57,7 @@ class LogOptionsTest {
         assertThat(json.path("severity").asText()).isEqualTo("WARNING"); // Cloud Logging's LogSeverity name
         assertThat(json.path("message").asText())
                 .isEqualTo("record error source=eks code=bad_json record=log-stream-1/49612 auditID=0b8c-4d partition=3: unexpected end");
-        assertThat(json.path("logger").asText()).isEqualTo("io.auditbridge.core.Pipeline");
+        assertThat(json.path("logger").asText()).isEqualTo("io.auditbridge.core.pipeline.Pipeline");
         assertThat(json.path("source").asText()).isEqualTo("eks");
         assertThat(json.path("record").asText()).isEqualTo("log-stream-1/49612");
         assertThat(json.path("auditID").asText()).isEqualTo("0b8c-4d");

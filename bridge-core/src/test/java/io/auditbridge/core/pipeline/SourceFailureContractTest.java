@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.auditbridge.core.DeliveryResult;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.K8sEventTranslator;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.Sink;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceNotReadyException;

@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.auditbridge.core.K8sEventTranslator;
-import io.auditbridge.core.Pipeline;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.cli.PipelineOptions;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;
+import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.testing.ListSource;
 import io.auditbridge.core.testing.SampleEvents;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

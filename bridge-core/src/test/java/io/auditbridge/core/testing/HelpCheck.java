@@ -46,4 +46,24 @@ public final class HelpCheck {
         int end = help.indexOf("\n\n", start + heading.length() + 2);
         return help.substring(start, end < 0 ? help.length() : end);
     }
+
+    /** {@code <name> run --help}: usage first, then the Source, Sink, Batching and delivery, Operations sections. */
+    public static void runHelpIsGroupedUnderHeadings(Object root, String name) {
+        String help = help(root, "run", "--help");
+        assertThat(help).startsWith("Usage: " + name + " run [OPTIONS]");
+        assertThat(help.lines().filter(l -> l.matches("[A-Z][a-zA-Z ]+:"))).contains("Source:", "Sink:", "Batching and delivery:", "Operations:");
+        assertThat(section(help, "Sink:")).contains("--sink=");
+        assertThat(section(help, "Batching and delivery:")).contains("--batch-max-events");
+        assertThat(section(help, "Operations:")).contains("--log-format", "--metrics-port");
+    }
+
+    /** {@code backfill}'s cloud API call timeout is shown as {@code --api-call-timeout}; {@code oldName} is a hidden alias. */
+    public static void apiCallTimeoutHasOneNameAndAHiddenAlias(Object root, String oldName) {
+        String help = help(root, "backfill", "--help");
+        assertThat(section(help, "Source:")).contains("--api-call-timeout=DURATION").doesNotContain(oldName);
+        CommandLine cl = BridgeCli.commandLine(root);
+        cl.parseArgs("backfill", "--since", "1h", oldName, "7s");
+        assertThat(cl.getSubcommands().get("backfill").getCommandSpec().findOption("--api-call-timeout").<java.time.Duration>getValue())
+                .isEqualTo(java.time.Duration.ofSeconds(7));
+    }
 }

@@ -3,7 +3,6 @@ package io.auditbridge.core.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,11 +63,7 @@ public final class ReceiverProcess implements AutoCloseable {
 
     /** A port free now (the child binds it right after). */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ServiceProcess.freeLoopbackPort();
     }
 
     /**

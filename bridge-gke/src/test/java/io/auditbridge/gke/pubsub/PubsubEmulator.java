@@ -20,24 +20,16 @@ import com.google.pubsub.v1.PullResponse;
 import com.google.api.gax.grpc.GrpcCallContext;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.TopicName;
+import io.auditbridge.core.testing.ServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One running Pub/Sub emulator process, and the client-library calls the tests make against it. */
@@ -46,14 +38,14 @@ public final class PubsubEmulator implements AutoCloseable {
     private static final String READY_LINE = "Server started, listening on";
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    private final Process process;
+    private final ServiceProcess process;
     private final int port;
     private final ManagedChannel channel;
     private final TransportChannelProvider channels;
     private final TopicAdminClient topics;
     private final SubscriptionAdminClient subscriptions;
 
-    private PubsubEmulator(Process process, int port) throws IOException {
+    private PubsubEmulator(ServiceProcess process, int port) throws IOException {
         this.process = process;
         this.port = port;
         this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
@@ -66,51 +58,12 @@ public final class PubsubEmulator implements AutoCloseable {
     }
 
     public static PubsubEmulator start(Path bin) throws IOException, InterruptedException {
-        int port = freePort();
-        ProcessBuilder pb = new ProcessBuilder(List.of(bin.toString(), "--host=127.0.0.1", "--port=" + port))
-                .redirectErrorStream(true);
+        int port = ServiceProcess.freeLoopbackPort();
         // The emulator is a JVM too; keep it small on the shared CI machine.
-        pb.environment().put("CLOUD_PUBSUB_EMULATOR_OPTS", "-Xmx512m -XX:+UseSerialGC");
-        Process p = pb.start();
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Deque<String> tail = new ArrayDeque<>();
-        Thread.ofPlatform().daemon().name("pubsub-emulator-output").start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (tail) {
-                        tail.addLast(line);
-                        if (tail.size() > 20) {
-                            tail.removeFirst();
-                        }
-                    }
-                    if (line.contains(READY_LINE)) {
-                        ready.complete(null);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            ready.completeExceptionally(new IOException("exited before listening"));
-        });
-        try {
-            ready.get(90, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            p.destroyForcibly();
-            synchronized (tail) {
-                throw new IOException((e instanceof ExecutionException ? e.getCause().getMessage() : "not listening after 90 s")
-                        + "; output: " + String.join(" | ", tail));
-            }
-        }
-        // If the test JVM dies without closing, the emulator must not outlive it.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(p::destroy));
+        ServiceProcess p = ServiceProcess.start("pubsub-emulator",
+                List.of(bin.toString(), "--host=127.0.0.1", "--port=" + port),
+                Map.of("CLOUD_PUBSUB_EMULATOR_OPTS", "-Xmx512m -XX:+UseSerialGC"), READY_LINE, Duration.ofSeconds(90));
         return new PubsubEmulator(p, port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** host:port, as PUBSUB_EMULATOR_HOST or --pubsub-endpoint take it. */
@@ -207,9 +160,6 @@ public final class PubsubEmulator implements AutoCloseable {
         subscriptions.close();
         topics.close();
         channel.shutdownNow();
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        process.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.auditbridge.gke.pubsub;
 
-import static io.auditbridge.gke.pubsub.PubsubSubscriberTest.freePort;
+import static io.auditbridge.core.testing.ServiceProcess.freeLoopbackPort;
 import static io.auditbridge.gke.pubsub.PubsubSubscriberTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,7 +98,7 @@ class PubsubReplicasTest {
 
     private Replica spawn(String name, PubsubEmulator emulator, ProjectSubscriptionName sub, String sinkUrl,
                           List<String> jvm, List<String> extra) throws Exception {
-        int opsPort = freePort();
+        int opsPort = freeLoopbackPort();
         Path ackFile = dir.resolve(name + ".acks");
         Path log = dir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));

@@ -1,5 +1,6 @@
 package io.auditbridge.gke.pubsub;
 
+import io.auditbridge.core.testing.ServiceProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.pubsub.v1.ProjectSubscriptionName;
@@ -49,7 +50,7 @@ class PubsubSubscriberTest {
 
     private Running start(PubsubEmulator emulator, ProjectSubscriptionName sub, AckObserver observer, List<String> extra)
             throws Exception {
-        int opsPort = freePort();
+        int opsPort = ServiceProcess.freeLoopbackPort();
         List<String> args = new ArrayList<>(List.of("--source", "pubsub", "--subscription", sub.toString(),
                 "--pubsub-endpoint", emulator.endpoint(), "--metrics-host", "127.0.0.1", "--metrics-port", String.valueOf(opsPort),
                 "--dead-letter-file", dir.resolve("dead-letter.ndjson").toString(),
@@ -203,9 +204,4 @@ class PubsubSubscriberTest {
         }
     }
 
-    static int freePort() throws java.io.IOException {
-        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

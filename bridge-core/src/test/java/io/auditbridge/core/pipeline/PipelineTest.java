@@ -1,10 +1,19 @@
-package io.auditbridge.core;
+package io.auditbridge.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.auditbridge.core.CheckpointStore;
+import io.auditbridge.core.DeliveryFailedException;
+import io.auditbridge.core.DeliveryResult;
+import io.auditbridge.core.Event;
+import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.RecordError;
+import io.auditbridge.core.Sink;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Translation;
+import io.auditbridge.core.Translator;
 import io.auditbridge.core.checkpoint.MemoryCheckpointStore;
-import io.auditbridge.core.pipeline.BatchLimits;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.sink.DeadLetterFile;
 import io.auditbridge.core.testing.ListSource;

@@ -1,5 +1,6 @@
-package io.auditbridge.core;
+package io.auditbridge.core.pipeline;
 
+import io.auditbridge.core.DeliveryFailedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
