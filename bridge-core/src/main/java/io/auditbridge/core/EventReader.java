@@ -72,7 +72,7 @@ public final class EventReader {
      */
     public static void read(byte[] json, com.fasterxml.jackson.databind.ObjectReader reader, Consumer<Item> out) {
         try (JsonParser p = reader.createParser(json)) {
-            new Reading(p, reader, new ArraySource(json), out).roots();
+            new Reading(p, reader, new ArraySource(json), out, true).roots();
         } catch (IOException e) {
             out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
         }
@@ -83,9 +83,21 @@ public final class EventReader {
      * Malformed JSON is reported as an error item (and ends reading); a failure of the stream itself is thrown.
      */
     public static void read(InputStream in, Consumer<Item> out) throws IOException {
+        read(in, true, out);
+    }
+
+    /**
+     * As {@link #read(InputStream, Consumer)}, for a reader that only inspects the Events (a detector): their
+     * source bytes are not copied out, so {@link Event#toJsonBytes()} would serialize the tree.
+     */
+    public static void readWithoutSource(InputStream in, Consumer<Item> out) throws IOException {
+        read(in, false, out);
+    }
+
+    private static void read(InputStream in, boolean keepSource, Consumer<Item> out) throws IOException {
         RecordingInputStream recorder = new RecordingInputStream(in);
         try (JsonParser p = EventJson.MAPPER.createParser(recorder)) {
-            new Reading(p, EventJson.MAPPER.reader(), recorder, out).roots();
+            new Reading(p, EventJson.MAPPER.reader(), recorder, out, keepSource).roots();
         } catch (JsonProcessingException e) {
             out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
         }
@@ -126,13 +138,16 @@ public final class EventReader {
         private final RawSource raw;
         private final Consumer<Item> out;
         private final com.fasterxml.jackson.databind.ObjectReader reader;
+        private final boolean keepSource;
         private int index;
 
-        Reading(JsonParser p, com.fasterxml.jackson.databind.ObjectReader reader, RawSource raw, Consumer<Item> out) {
+        Reading(JsonParser p, com.fasterxml.jackson.databind.ObjectReader reader, RawSource raw, Consumer<Item> out,
+                boolean keepSource) {
             this.p = p;
             this.reader = reader;
             this.raw = raw;
             this.out = out;
+            this.keepSource = keepSource;
         }
 
         void roots() throws IOException {
@@ -266,7 +281,7 @@ public final class EventReader {
 
         /** The exact source text of one element, when it is compact (no line break) and its offsets are known. */
         private byte[] compactSlice(long start, long end) {
-            if (start < 0 || end <= start) {
+            if (!keepSource || start < 0 || end <= start) {
                 return null;
             }
             byte[] b = raw.slice(start, end);

@@ -46,6 +46,9 @@ public final class EventValidation {
 
     /** True for an RFC 3339 date-time with a zone ({@code Z} or an offset), any fraction up to nanoseconds. */
     static boolean isRfc3339(String text) {
+        if (Rfc3339.canonicalEpochNanos(text) != Rfc3339.NOT_CANONICAL) {
+            return true; // the spelling every Event carries, without java.time's cost
+        }
         try {
             java.time.OffsetDateTime.parse(text, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
             return true;

@@ -19,24 +19,31 @@ import java.util.List;
  * Finds the LogEntries in the JSON forms they are saved or delivered in: one object, a JSON array as
  * {@code gcloud logging read --format=json} prints, NDJSON, a {@code {"entries":[…]}} API response, a Pub/Sub
  * push body {@code {"message":{"data":"<base64 LogEntry>"}}}, or a structured CloudEvent whose data is such
- * a message. Each LogEntry object is read by {@link LogEntryTreeReader} when it holds only the fields GKE audit
- * entries carry, else parsed with {@link JsonFormat} and a TypeRegistry holding AuditLog, so its
- * {@code protoPayload} Any resolves; both give the same LogEntry.
+ * a message. It only finds them: each k8s.io audit entry is handed on as its JSON tree, which
+ * {@link LogEntryTranslator#translate(JsonNode, String)} reads directly; {@link #parse(JsonNode)} is the protobuf
+ * form of the same entry ({@link JsonFormat} with a TypeRegistry holding AuditLog, so its {@code protoPayload} Any
+ * resolves), for entries the direct reader leaves to JsonFormat.
  */
 final class LogEntryJson {
     /**
      * AuditLog, and the {@code google.rpc} error details ({@code ErrorInfo}, {@code PreconditionFailure},
-     * {@code BadRequest}, … all in one .proto file, added together) that {@code status.details} may carry.
+     * {@code BadRequest}, … all in one .proto file, added together) that {@code status.details} may carry. In a
+     * holder: building the descriptors costs a noticeable part of a short {@code translate} that never needs them.
      */
-    static final JsonFormat.Parser PARSER = JsonFormat.parser()
-            .usingTypeRegistry(TypeRegistry.newBuilder().add(AuditLog.getDescriptor())
-                    .add(com.google.rpc.PreconditionFailure.getDescriptor()).build())
-            .ignoringUnknownFields();
+    private static final class Parser {
+        static final JsonFormat.Parser PARSER = JsonFormat.parser()
+                .usingTypeRegistry(TypeRegistry.newBuilder().add(AuditLog.getDescriptor())
+                        .add(com.google.rpc.PreconditionFailure.getDescriptor()).build())
+                .ignoringUnknownFields();
+    }
 
     private LogEntryJson() {}
 
-    /** One LogEntry found in the input, or why an item is not one. Exactly one of entry/error/skip is set. */
-    record Item(int index, LogEntry entry, String error, String skip, String insertId) {}
+    /**
+     * One LogEntry found in the input, or why an item is not one. Exactly one of entry/error/skip is set;
+     * {@code entry} is the JSON of a LogEntry whose protoPayload is a k8s.io AuditLog (not yet checked further).
+     */
+    record Item(int index, JsonNode entry, String error, String skip, String insertId) {}
 
     /** The items of {@code content}, in order; never throws for bad content (bad items are reported). */
     static List<Item> items(byte[] content) {
@@ -130,30 +137,28 @@ final class LogEntryJson {
             // Another Google service's audit entry: not ours, whatever its payload holds (never parsed).
             return new Item(index, null, null, LogEntryTranslator.SKIP_FOREIGN, insertId);
         }
-        LogEntry fast = LogEntryTreeReader.read(v);
-        if (fast != null) {
-            return new Item(index, fast, null, null, insertId);
-        }
+        return new Item(index, v, null, null, insertId);
+    }
+
+    /**
+     * The entry as protobuf, parsed with JsonFormat; an entry that fails only because of its
+     * {@code protoPayload.status.details} is parsed again without them.
+     */
+    static LogEntry parse(JsonNode v) throws InvalidProtocolBufferException {
         try {
-            return new Item(index, parse(v), null, null, insertId);
+            return parse(EventJson.toString(v));
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            Exception failure = e;
             JsonNode withoutDetails = withoutStatusDetails(v);
-            if (withoutDetails != null) {
-                try {
-                    return new Item(index, parse(withoutDetails), null, null, insertId);
-                } catch (InvalidProtocolBufferException | RuntimeException again) {
-                    failure = again;
-                }
+            if (withoutDetails == null) {
+                throw e;
             }
-            // The parser message can quote input; keep only its first clause.
-            return new Item(index, null, "invalid LogEntry: " + firstClause(failure.getMessage()), null, insertId);
+            return parse(EventJson.toString(withoutDetails));
         }
     }
 
-    private static LogEntry parse(JsonNode v) throws InvalidProtocolBufferException {
+    private static LogEntry parse(String json) throws InvalidProtocolBufferException {
         LogEntry.Builder b = LogEntry.newBuilder();
-        PARSER.merge(EventJson.toString(v), b);
+        Parser.PARSER.merge(json, b);
         return b.build();
     }
 
@@ -172,7 +177,8 @@ final class LogEntryJson {
         return copy;
     }
 
-    private static String firstClause(String message) {
+    /** The first clause of a parser message: the rest can quote the input. */
+    static String firstClause(String message) {
         if (message == null) {
             return "unreadable";
         }

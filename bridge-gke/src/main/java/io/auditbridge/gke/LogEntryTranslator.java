@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.audit.AuditLog;
-import com.google.cloud.audit.AuthenticationInfo;
-import com.google.cloud.audit.ServiceAccountDelegationInfo;
 import com.google.logging.v2.LogEntry;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.RecordError;
@@ -101,60 +98,81 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         if (!K8S_SERVICE.equals(audit.getServiceName())) {
             return Translation.skipped(SKIP_FOREIGN);
         }
-        return translate(entry, audit, recordId);
+        return translate(AuditEntry.of(entry, audit), recordId);
     }
 
-    private Translation translate(LogEntry entry, AuditLog audit, String recordId) {
-        String method = audit.getMethodName();
+    /**
+     * Translates one LogEntry given as JSON whose protoPayload is a k8s.io AuditLog (as {@link LogEntryJson} finds
+     * them): read straight from the tree when it holds only what GKE writes, else parsed with JsonFormat; both
+     * give the same Events.
+     */
+    Translation translate(JsonNode entry, String recordId) {
+        AuditEntry fast = AuditEntryJsonReader.read(entry);
+        if (fast != null) {
+            return translate(fast, recordId);
+        }
+        LogEntry parsed;
+        try {
+            parsed = LogEntryJson.parse(entry);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            // The parser message can quote input; keep only its first clause.
+            return Translation.failed(RecordError.of("not_log_entry", recordId, entry.path("insertId").asText(null),
+                    "invalid LogEntry: " + LogEntryJson.firstClause(e.getMessage())));
+        }
+        return translate(parsed, recordId);
+    }
+
+    private Translation translate(AuditEntry entry, String recordId) {
+        String method = entry.methodName();
         String verb = method.substring(method.lastIndexOf('.') + 1);
         boolean nonResourceRequest = ApiServerRequest.isNonResource(method);
-        ResourceName rn = nonResourceRequest ? null : ResourceName.parse(audit.getResourceName());
+        ResourceName rn = nonResourceRequest ? null : ResourceName.parse(entry.resourceName());
         if (nonResourceRequest) {
             nonResource.increment();
         } else if (rn == null) {
-            unparsed(audit.getResourceName(), recordId);
+            unparsed(entry.resourceName(), recordId);
         }
         String subresource = rn == null ? null : rn.subresource();
-        int grpcCode = audit.getStatus().getCode();
+        int grpcCode = entry.statusCode();
         // A refused exec never switched protocols: it is an ordinary failed request.
         boolean streaming = subresource != null && STREAMING.contains(subresource) && (grpcCode == 0 || grpcCode == 2);
-        boolean dryRun = isDryRun(entry.getLabelsMap());
+        boolean dryRun = isDryRun(entry.labels());
 
         ObjectNode e = NODES.objectNode();
         e.put("kind", "Event");
         e.put("apiVersion", "audit.k8s.io/v1");
-        e.put("level", audit.hasResponse() ? "RequestResponse" : audit.hasRequest() ? "Request" : "Metadata");
-        e.put("auditID", entry.getInsertId().isEmpty() ? entry.getOperation().getId() : entry.getInsertId());
+        e.put("level", entry.response() != null ? "RequestResponse" : entry.request() != null ? "Request" : "Metadata");
+        e.put("auditID", entry.insertId().isEmpty() ? entry.operationId() : entry.insertId());
         e.put("stage", "ResponseComplete");
-        e.put("requestURI", requestUri(rn, verb, audit.getResourceName(), nonResourceRequest, dryRun));
+        e.put("requestURI", requestUri(rn, verb, entry.resourceName(), nonResourceRequest, dryRun));
         e.put("verb", verb);
-        user(e, audit.getAuthenticationInfo());
-        String ip = audit.getRequestMetadata().getCallerIp();
+        user(e, entry);
+        String ip = entry.callerIp();
         if (!ip.isEmpty()) {
             e.putArray("sourceIPs").add(ip);
         }
-        String agent = audit.getRequestMetadata().getCallerSuppliedUserAgent();
+        String agent = entry.callerSuppliedUserAgent();
         if (!agent.isEmpty()) {
             e.put("userAgent", agent);
         }
         if (rn != null) {
             e.set("objectRef", objectRef(rn, verb));
         }
-        ObjectNode request = audit.hasRequest() ? k8sObject(audit.getRequest()) : null;
-        ObjectNode response = audit.hasResponse() ? k8sObject(audit.getResponse()) : null;
-        e.set("responseStatus", responseStatus(response, grpcCode, audit.getStatus().getMessage(), verb, streaming));
+        ObjectNode request = entry.request() != null ? k8sObject(entry.request()) : null;
+        ObjectNode response = entry.response() != null ? k8sObject(entry.response()) : null;
+        e.set("responseStatus", responseStatus(response, grpcCode, entry.statusMessage(), verb, streaming));
         if (request != null) {
             e.set("requestObject", request);
         }
         if (response != null) {
             e.set("responseObject", response);
         }
-        String ts = microTime(entry.getTimestamp());
+        String ts = microTime(entry.seconds(), entry.nanos());
         e.put("requestReceivedTimestamp", ts);
         e.put("stageTimestamp", ts);
         ObjectNode annotations = e.putObject("annotations");
-        entry.getLabelsMap().forEach(annotations::put);
-        Map<String, String> resourceLabels = entry.getResource().getLabelsMap();
+        entry.labels().forEach(annotations::put);
+        Map<String, String> resourceLabels = entry.resourceLabels();
         for (String key : CLUSTER_LABELS) {
             String v = resourceLabels.get(key);
             if (v != null) {
@@ -176,11 +194,11 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         return stages(e, entry, streaming, missing);
     }
 
-    private static Translation stages(ObjectNode e, LogEntry entry, boolean streaming, List<String> missing) {
+    private static Translation stages(ObjectNode e, AuditEntry entry, boolean streaming, List<String> missing) {
         if (!streaming) {
             return Translation.of(Event.of(e).declareMissing(missing));
         }
-        boolean last = entry.getOperation().getLast() || !entry.hasOperation();
+        boolean last = entry.operationLast() || !entry.hasOperation();
         ObjectNode started = e.deepCopy();
         started.put("stage", "ResponseStarted");
         if (!last) {
@@ -192,15 +210,9 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         return b.build();
     }
 
-    private static void user(ObjectNode e, AuthenticationInfo auth) {
-        String principal = auth.getPrincipalEmail().isEmpty() ? auth.getPrincipalSubject() : auth.getPrincipalEmail();
-        String original = null;
-        for (ServiceAccountDelegationInfo d : auth.getServiceAccountDelegationInfoList()) {
-            if (d.hasFirstPartyPrincipal() && !d.getFirstPartyPrincipal().getPrincipalEmail().isEmpty()) {
-                original = d.getFirstPartyPrincipal().getPrincipalEmail();
-                break;
-            }
-        }
+    private static void user(ObjectNode e, AuditEntry entry) {
+        String principal = entry.principalEmail().isEmpty() ? entry.principalSubject() : entry.principalEmail();
+        String original = entry.delegatedFrom();
         if (original != null && !original.equals(principal)) {
             // The caller acted as the principal: Kubernetes calls that impersonation.
             e.putObject("user").put("username", original);
@@ -272,9 +284,8 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         return s;
     }
 
-    /** A request/response Struct as the Kubernetes object: integers integral, {@code @type} as apiVersion/kind. */
-    static ObjectNode k8sObject(Struct struct) {
-        ObjectNode body = StructJson.object(struct);
+    /** A request/response body (owned) as the Kubernetes object: {@code @type} as apiVersion/kind. */
+    static ObjectNode k8sObject(ObjectNode body) {
         JsonNode type = body.remove("@type");
         if (type == null || body.has("apiVersion") && body.has("kind")) {
             return body;
@@ -313,9 +324,13 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
 
     /** k8s MicroTime: UTC, exactly six fractional digits (written by hand: DateTimeFormatter costs a tenth of a translation). */
     static String microTime(Timestamp t) {
-        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getSeconds(), 0, ZoneOffset.UTC);
+        return microTime(t.getSeconds(), t.getNanos());
+    }
+
+    static String microTime(long seconds, int nanos) {
+        LocalDateTime d = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
         if (d.getYear() < 0 || d.getYear() > 9999) {
-            return MICRO_TIME.format(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).truncatedTo(ChronoUnit.MICROS));
+            return MICRO_TIME.format(Instant.ofEpochSecond(seconds, nanos).truncatedTo(ChronoUnit.MICROS));
         }
         char[] c = new char[27];
         digits(c, 0, d.getYear(), 4);
@@ -330,7 +345,7 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         c[16] = ':';
         digits(c, 17, d.getSecond(), 2);
         c[19] = '.';
-        digits(c, 20, t.getNanos() / 1000, 6);
+        digits(c, 20, nanos / 1000, 6);
         c[26] = 'Z';
         return new String(c);
     }

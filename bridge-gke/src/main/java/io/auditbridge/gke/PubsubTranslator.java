@@ -1,13 +1,12 @@
 package io.auditbridge.gke;
 
-import com.google.logging.v2.LogEntry;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.auditbridge.core.RecordError;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translation;
 import io.auditbridge.core.Translator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,14 +66,22 @@ final class PubsubTranslator implements Translator<byte[]> {
         return out.build();
     }
 
-    /** False for a cluster outside the filter; entries of other resource types are left to the translator to skip. */
-    private boolean wanted(LogEntry entry) {
-        if (!"k8s_cluster".equals(entry.getResource().getType())) {
+    /**
+     * False for a cluster outside the filter, read from the entry's JSON before it is translated; entries of other
+     * resource types are left to the translator to skip, and a label that is not text to the translator to refuse.
+     */
+    private boolean wanted(JsonNode entry) {
+        JsonNode resource = entry.path("resource");
+        if (!"k8s_cluster".equals(resource.path("type").textValue())) {
             return true;
         }
-        Map<String, String> labels = entry.getResource().getLabelsMap();
-        return (clusters.isEmpty() || clusters.contains(labels.getOrDefault("cluster_name", "")))
-                && (locations.isEmpty() || locations.contains(labels.getOrDefault("location", "")));
+        JsonNode labels = resource.path("labels");
+        return matches(clusters, labels.path("cluster_name")) && matches(locations, labels.path("location"));
+    }
+
+    private static boolean matches(Set<String> allowed, JsonNode label) {
+        // absent reads as "", as protobuf's getOrDefault did; a null or an object is the translator's to refuse
+        return allowed.isEmpty() || label.isNull() || label.isContainerNode() || allowed.contains(label.asText());
     }
 
     /** The error, keeping the whole message (as text) in the dead-letter file. */

@@ -49,7 +49,8 @@ final class StructJson {
         return a;
     }
 
-    private static JsonNode number(double d) {
+    /** A Struct number as Jackson: integral within ±2^53 as int/long, else the double's shortest decimal. */
+    static JsonNode number(double d) {
         if (d == Math.rint(d) && Math.abs(d) <= MAX_EXACT) {
             long l = (long) d;
             // int when it fits: the node type Jackson itself reads such a number as, so trees compare equal

@@ -21,12 +21,16 @@ final class Fixtures {
         }
     }
 
-    /** The fixture {@code logentries/NAME.json} as a proto LogEntry, as the client library returns it. */
+    /** The fixture {@code logentries/NAME.json} as a proto LogEntry (JsonFormat), as the client library returns it. */
     static LogEntry entry(String name) {
         List<LogEntryJson.Item> items = LogEntryJson.items(bytes("logentries/" + name + ".json"));
         if (items.size() != 1 || items.getFirst().entry() == null) {
             throw new IllegalArgumentException(name + " is not one audit LogEntry: " + items);
         }
-        return items.getFirst().entry();
+        try {
+            return LogEntryJson.parse(items.getFirst().entry());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(name + " is not a valid LogEntry", e);
+        }
     }
 }

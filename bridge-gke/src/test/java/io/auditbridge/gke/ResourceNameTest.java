@@ -2,6 +2,8 @@ package io.auditbridge.gke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,5 +64,14 @@ class ResourceNameTest {
 
     private static String orNull(String s) {
         return s.equals("-") ? null : s;
+    }
+
+    @Test
+    void versionsAreWhatKubernetesAccepts() {
+        java.util.regex.Pattern reference = java.util.regex.Pattern.compile("v\\d+(?:(?:alpha|beta)\\d+)?");
+        for (String v : List.of("v1", "v2", "v10", "v1beta1", "v2alpha12", "v1beta", "v1alpha", "vbeta1", "v", "", "1",
+                "V1", "v1gamma1", "v1beta1x", "v1 ", "x1", "v1alpha1beta1", "v01")) {
+            assertThat(ResourceName.isVersion(v)).as(v).isEqualTo(reference.matcher(v).matches());
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.auditbridge.detector.engine.Detector;
 import io.auditbridge.detector.engine.GapReporter;
 import io.auditbridge.detector.runtime.DetectorRuntime;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -69,6 +70,83 @@ public final class EvaluateCommand implements Callable<Integer> {
         };
     }
 
+    /** Alerts held back to be written together, at most this many (memory stays bounded). */
+    static final int MAX_PENDING_ALERTS = 256;
+
+    /**
+     * The alerts raised but not yet published. They are published when {@link #MAX_PENDING_ALERTS} are waiting,
+     * at the end of each input, and whenever reading would wait for more input (a live pipe): an alert is never
+     * held back while its input is idle, and a file's alerts are written in batches instead of one write and
+     * flush per alert (profiled, issue 15).
+     */
+    private static final class PendingAlerts {
+        private final BatchEvaluator evaluator;
+        private final List<Alert> alerts = new ArrayList<>();
+        private long published;
+
+        PendingAlerts(BatchEvaluator evaluator) {
+            this.evaluator = evaluator;
+        }
+
+        void add(Alert a) {
+            alerts.add(a);
+        }
+
+        void publishIfFull() {
+            if (alerts.size() >= MAX_PENDING_ALERTS) {
+                publish();
+            }
+        }
+
+        void publish() {
+            if (alerts.isEmpty()) {
+                return;
+            }
+            try {
+                evaluator.publish(List.copyOf(alerts)); // the list is reused; an output may keep what it is given
+                published += alerts.size();
+            } catch (IOException e) {
+                throw new OutputFailed(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OutputFailed(new IOException("interrupted"));
+            } finally {
+                alerts.clear(); // published, or evaluation stops
+            }
+        }
+
+        /** {@code in}, publishing the pending alerts before any read that would wait for more bytes. */
+        InputStream publishingBeforeWaiting(InputStream in) {
+            return new FilterInputStream(in) {
+                @Override
+                public int read() throws IOException {
+                    beforeRead();
+                    return super.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    beforeRead();
+                    return super.read(b, off, len);
+                }
+
+                private void beforeRead() throws IOException {
+                    if (!alerts.isEmpty() && in.available() <= 0) {
+                        publish();
+                    }
+                }
+            };
+        }
+
+        /** Publishes what is pending; returns how many alerts were published since the last call. */
+        long drain() {
+            publish();
+            long total = published;
+            published = 0;
+            return total;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PipelineMetrics metrics = PipelineMetrics.inMemory("evaluate");
@@ -84,30 +162,23 @@ public final class EvaluateCommand implements Callable<Integer> {
                 Progress progress = Progress.start(progressOptions, err, "evaluate", evaluated::get, at::get)) {
             BatchEvaluator evaluator = runtime.evaluator();
             Detector detector = runtime.detector();
+            PendingAlerts pending = new PendingAlerts(evaluator);
             for (String name : inputs) {
                 at.set((name.equals("-") ? "stdin" : name) + " (input " + ++index + "/" + inputs.size() + ")");
-                try (InputStream in = name.equals("-") ? stdin() : new BufferedInputStream(Files.newInputStream(Path.of(name)), 64 * 1024)) {
-                    EventReader.read(in, item -> {
+                try (InputStream in = pending.publishingBeforeWaiting(
+                        name.equals("-") ? stdin() : new BufferedInputStream(Files.newInputStream(Path.of(name)), 64 * 1024))) {
+                    EventReader.readWithoutSource(in, item -> { // alerts never need the event's bytes
                         if (!item.isEvent()) {
                             err.println("skipped " + name + (item.index() >= 0 ? " element " + item.index() : "")
                                     + (item.auditId() != null ? " (auditID " + item.auditId() + ")" : "") + ": " + item.error());
                             counts[2]++;
                             return;
                         }
-                        List<Alert> alerts = detector.evaluate(item.event());
+                        detector.evaluate(item.event(), pending::add);
                         evaluated.lazySet(++counts[0]);
-                        if (!alerts.isEmpty()) {
-                            try {
-                                evaluator.publish(alerts);
-                            } catch (IOException e) {
-                                throw new OutputFailed(e);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                throw new OutputFailed(new IOException("interrupted"));
-                            }
-                            counts[1] += alerts.size();
-                        }
+                        pending.publishIfFull();
                     });
+                    counts[1] += pending.drain();
                 } catch (OutputFailed e) {
                     CliOutput.error(err, "alert output failed, evaluation stopped: " + e.getMessage());
                     outputFailed = true;
@@ -115,6 +186,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                 } catch (IOException | UncheckedIOException e) {
                     CliOutput.error(err, "cannot read " + name + ": " + e.getClass().getSimpleName());
                     unreadable++;
+                    try {
+                        counts[1] += pending.drain(); // what this input raised before it broke
+                    } catch (OutputFailed failed) {
+                        CliOutput.error(err, "alert output failed, evaluation stopped: " + failed.getMessage());
+                        outputFailed = true;
+                        break;
+                    }
                 }
             }
             if (!outputFailed) {

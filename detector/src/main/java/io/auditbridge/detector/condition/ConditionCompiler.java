@@ -246,13 +246,14 @@ public final class ConditionCompiler {
     }
 
     private static ValueTest scalarTest(Operator op, Field field, String operand) {
+        BigDecimal number = number(operand); // once, not per event
         return switch (op) {
-            case EQ, EQEQ -> field.numeric() ? v -> compare(v.first(), operand) == 0 : v -> v.first().equals(operand);
-            case NE -> field.numeric() ? v -> compare(v.first(), operand) != 0 : v -> !v.first().equals(operand);
-            case LT -> v -> compare(v.first(), operand) < 0;
-            case LE -> v -> compare(v.first(), operand) <= 0;
-            case GT -> v -> compare(v.first(), operand) > 0;
-            case GE -> v -> compare(v.first(), operand) >= 0;
+            case EQ, EQEQ -> field.numeric() ? v -> compare(v.first(), operand, number) == 0 : v -> v.first().equals(operand);
+            case NE -> field.numeric() ? v -> compare(v.first(), operand, number) != 0 : v -> !v.first().equals(operand);
+            case LT -> v -> compare(v.first(), operand, number) < 0;
+            case LE -> v -> compare(v.first(), operand, number) <= 0;
+            case GT -> v -> compare(v.first(), operand, number) > 0;
+            case GE -> v -> compare(v.first(), operand, number) >= 0;
             case CONTAINS -> v -> v.first().contains(operand);
             case ICONTAINS -> {
                 String lower = operand.toLowerCase(Locale.ROOT);
@@ -269,10 +270,9 @@ public final class ConditionCompiler {
     }
 
     /** Numbers compare as numbers, anything else as text. */
-    private static int compare(String value, String operand) {
-        BigDecimal a = number(value);
-        BigDecimal b = number(operand);
-        if (a != null && b != null) {
+    private static int compare(String value, String operand, BigDecimal b) {
+        BigDecimal a = b == null ? null : number(value);
+        if (a != null) {
             return a.compareTo(b);
         }
         return value.compareTo(operand);

@@ -24,7 +24,11 @@ public final class BatchEvaluator implements AutoCloseable {
     private final Supplier<Detector> detector;
     private final AlertOutput output;
     private final PipelineMetrics metrics;
-    private final ConcurrentHashMap<String, Counter> matches = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<MatchKey, Counter> matches = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> byPriority = new ConcurrentHashMap<>();
+
+    /** What tells Falco's rule counters apart (a record: no key text built per alert). */
+    private record MatchKey(String rule, String priority, List<String> tags) {}
     private final List<Alert> carried = new ArrayList<>();
 
     public BatchEvaluator(Detector detector, AlertOutput output, PipelineMetrics metrics) {
@@ -97,13 +101,14 @@ public final class BatchEvaluator implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         for (Alert a : alerts) {
-            metrics.counter("auditbridge.detector.alerts", "Alerts raised, by priority", "priority", a.priority()).increment();
+            byPriority.computeIfAbsent(a.priority(), p -> metrics.counter("auditbridge.detector.alerts", "Alerts raised, by priority", "priority", p))
+                    .increment();
             falcoCounter(a).increment();
         }
     }
 
     private Counter falcoCounter(Alert a) {
-        return matches.computeIfAbsent(a.rule() + '\u0000' + a.priority() + '\u0000' + a.tags(), k -> {
+        return matches.computeIfAbsent(new MatchKey(a.rule(), a.priority(), a.tags()), k -> {
             // As Falco: the priority as its number (0 emergency … 7 debug), the tags sorted and joined by ", ".
             String priority = Integer.toString(io.auditbridge.detector.rules.Priority.parse(a.priority()).ordinal());
             return Counter.builder(FALCO_MATCHES)

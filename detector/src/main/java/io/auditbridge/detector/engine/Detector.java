@@ -152,7 +152,8 @@ public final class Detector {
 
     public void evaluate(Event event, Consumer<Alert> alerts) {
         long nanos = EventTimes.parseNanos(event.stageTimestamp());
-        Set<String> missing = event.missingFields();
+        // Most events declare nothing missing: no set is built for them.
+        Set<String> missing = event.annotation(Event.ANNOTATION_MISSING) == null ? Set.of() : event.missingFields();
         EvalContext c = fields.newContext().reset(event.json(), nanos, missing);
         boolean first = options.matching() == RuleMatching.FIRST;
         for (Running r : running) {

@@ -1,5 +1,6 @@
 package io.auditbridge.detector.fields;
 
+import io.auditbridge.core.Rfc3339;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -18,6 +19,10 @@ public final class EventTimes {
     public static long parseNanos(String rfc3339) {
         if (rfc3339 == null) {
             return 0;
+        }
+        long fast = Rfc3339.canonicalEpochNanos(rfc3339);
+        if (fast != Rfc3339.NOT_CANONICAL) {
+            return fast;
         }
         try {
             Instant i = Instant.parse(rfc3339);

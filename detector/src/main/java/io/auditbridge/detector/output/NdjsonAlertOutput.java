@@ -1,8 +1,11 @@
 package io.auditbridge.detector.output;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.auditbridge.core.EventJson;
 import io.auditbridge.detector.engine.Alert;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -21,11 +24,16 @@ public class NdjsonAlertOutput implements AlertOutput {
         if (alerts.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder(alerts.size() * 512);
-        for (Alert a : alerts) {
-            sb.append(a.toJsonLine()).append('\n');
+        // One generator for the batch, each alert written straight into it (no tree, no string per alert).
+        StringWriter text = new StringWriter(alerts.size() * 512);
+        try (JsonGenerator g = EventJson.MAPPER.getFactory().createGenerator(text)) {
+            g.setRootValueSeparator(null);
+            for (Alert a : alerts) {
+                a.writeJson(g);
+                g.writeRaw('\n');
+            }
         }
-        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
         // A PrintStream (stdout) swallows write errors; a closed pipe must still fail the publish.
         if (out instanceof java.io.PrintStream ps && ps.checkError()) {

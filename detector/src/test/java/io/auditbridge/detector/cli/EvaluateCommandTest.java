@@ -72,4 +72,35 @@ class EvaluateCommandTest {
                 .containsExactly("na-1", "na-2");
         assertThat(err.toString()).contains("evaluate: 2 events, 2 alerts, 0 skipped");
     }
+
+    @Test
+    void alertsOfALiveInputAreWrittenWhileItWaitsForMore() throws Exception {
+        // evaluate writes alerts in batches, but never holds one back while its input is idle (a live pipe).
+        String secretRead = new String(TestEvents.event("{\"auditID\": \"live-1\", \"objectRef\": {\"resource\": \"secrets\"}}")
+                .toJsonBytes(), StandardCharsets.UTF_8);
+        Path alerts = dir.resolve("alerts.ndjson");
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.InputStream stdin = new java.io.PipedInputStream(feed, 64 * 1024);
+        java.io.InputStream saved = System.in;
+        System.setIn(stdin);
+        try {
+            java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> run("evaluate", "--alerts", "file:" + alerts, "-"));
+            feed.write((secretRead + "\n").getBytes(StandardCharsets.UTF_8));
+            feed.flush();
+
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(alerts) && Files.readString(alerts).contains("live-1")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(exit).as("evaluate still reading its open input").isNotDone();
+            assertThat(Files.readAllLines(alerts)).hasSize(1).first().asString().contains("\"rule\":\"K8s Secret Get Successfully\"");
+
+            feed.close();
+            assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+            assertThat(err.toString()).contains("evaluate: 1 events, 1 alerts, 0 skipped");
+        } finally {
+            System.setIn(saved);
+        }
+    }
 }
