@@ -1,8 +1,8 @@
 package io.auditbridge.openshift;
 
+import io.auditbridge.core.cli.AuthenticationOptions;
 import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.cli.BridgeRuntime;
-import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.cli.LogOptions;
 import io.auditbridge.core.cli.OpsOptions;
 import io.auditbridge.core.cli.PipelineOptions;
@@ -53,19 +53,13 @@ final class RunCommand implements Callable<Integer> {
     /** Tests learn the bound port here; null in production. */
     Consumer<Started> onStarted;
 
-    @HelpGroup(HelpGroup.Section.RECEIVER)
-    @Option(names = "--allow-unauthenticated",
-            description = "Accept requests without credentials (no --auth-* and no --tls-client-ca-file); for tests only.")
-    boolean allowUnauthenticated;
+    @Mixin
+    AuthenticationOptions authentication;
 
     @Override
     public Integer call() throws Exception {
         HttpReceiverConfig config = receiver.toConfig(OpenShiftReceiver.DEFAULT_PATH).withBudgetBytes(pipelineOptions.maxInFlightBytes());
-        boolean clientCertificates = config.tls() != null && config.tls().requiresClientCertificate();
-        if (!config.hasCredentials() && !clientCertificates && !allowUnauthenticated) {
-            throw new ConfigException("--auth-token-file", "required: anyone who can reach the port could inject audit "
-                    + "Events (or use --auth-username-file/--auth-password-file, --tls-client-ca-file, --allow-unauthenticated)");
-        }
+        authentication.requireCredentials(config);
         BridgeRuntime<ForwardedRecord> runtime = BridgeRuntime.builder(OpenShiftTranslator.PROVIDER, new OpenShiftTranslator())
                 .sink(sink).pipeline(pipelineOptions).ops(ops)
                 .push(receiver.pushBudget(pipelineOptions), config.retryAfter()).build();

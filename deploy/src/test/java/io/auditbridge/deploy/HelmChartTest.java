@@ -165,7 +165,8 @@ class HelmChartTest {
             "eks-poller  | sink.url                |       | sink.url",
             "aks         | aks.eventhubNamespace   |       | aks.eventhubNamespace",
             "gke-pubsub  | gke.subscription        |       | gke.subscription",
-            "openshift   | receiver.tokenKey       |       | receiver.tokenKey"})
+            "openshift   | receiver.tokenKey       |       | receiver.tokenKey",
+            "detector    | receiver.tokenKey       |       | receiver.allowUnauthenticated=true"})
     void contradictoryOrMissingSettingsFailTheInstallWithOneLineNamingTheValue(String source, String key, String value, String message) {
         assertThatThrownBy(() -> HelmChart.templateText("r", NS, List.of(HelmChart.example(source)), Map.of(key, value == null ? "" : value)))
                 .hasMessageContaining(message);

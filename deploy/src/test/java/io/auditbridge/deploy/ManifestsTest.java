@@ -371,8 +371,28 @@ class ManifestsTest {
         }
         if (source.equals("detector")) {
             assertThat(svc.getSpec().getPorts().getFirst().getPort()).isEqualTo(7765);
-            assertThat(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs()).containsExactly("serve", "--port", "7765");
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs()).containsExactly("serve", "--listen-port", "7765");
         }
+    }
+
+    /**
+     * The detector gets its callers' token file by default; without a token key it starts only with the explicit
+     * opt-out, which the chart sets only when asked to (the CLI refuses an unauthenticated start otherwise).
+     */
+    @Test
+    void theDetectorIsGivenATokenFileOrTheExplicitUnauthenticatedOptOut() {
+        Container byDefault = all(render(List.of("detector")), Deployment.class).getFirst().getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        assertThat(byDefault.getEnv()).anyMatch(e -> e.getName().equals("AUDITBRIDGE_AUTH_TOKEN_FILE")
+                && e.getValue().equals("/var/run/secrets/auditbridge/receiver-token"));
+        assertThat(byDefault.getEnv()).noneMatch(e -> e.getName().equals("AUDITBRIDGE_ALLOW_UNAUTHENTICATED"));
+
+        List<Rendered> open = HelmChart.template("auditbridge", NAMESPACE, List.of(HelmChart.example("detector")),
+                Map.of("receiver.tokenKey", "", "receiver.allowUnauthenticated", "true"));
+        Container unauthenticated = all(open, Deployment.class).getFirst().getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(unauthenticated.getEnv()).anyMatch(e -> e.getName().equals("AUDITBRIDGE_ALLOW_UNAUTHENTICATED") && e.getValue().equals("true"));
+        assertThat(unauthenticated.getEnv()).noneMatch(e -> e.getName().equals("AUDITBRIDGE_AUTH_TOKEN_FILE"));
+        assertThat(envNames("detector")).contains("AUDITBRIDGE_ALLOW_UNAUTHENTICATED", "AUDITBRIDGE_AUTH_TOKEN_FILE");
     }
 
     @Test

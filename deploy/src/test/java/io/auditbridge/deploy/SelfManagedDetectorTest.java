@@ -78,7 +78,7 @@ class SelfManagedDetectorTest {
         int metricsPort = freePort();
         detector = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), DetectorCli.class.getName(),
-                "serve", "--host", "127.0.0.1", "--port", Integer.toString(port), "--token-file", tokenFile.toString(),
+                "serve", "--listen-host", "127.0.0.1", "--listen-port", Integer.toString(port), "--auth-token-file", tokenFile.toString(),
                 "--alerts", "file:" + alerts, "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metricsPort))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("detector.log").toFile()).start();
 

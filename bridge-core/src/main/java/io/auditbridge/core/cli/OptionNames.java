@@ -2,6 +2,8 @@ package io.auditbridge.core.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
@@ -51,5 +53,31 @@ public final class OptionNames {
             aliases(option).forEach(a -> out.add(BridgeCli.envName(a)));
         }
         return out;
+    }
+
+    /**
+     * Replaces {@code primary}'s option in {@code spec} with a copy changed by {@code change}, bound to the same
+     * field. For a command that mixes in a shared options class but keeps its own old flag names or defaults
+     * (from the command's {@code modelTransformer}). An unknown {@code primary} is a programming error.
+     */
+    public static void adapt(CommandSpec spec, String primary, UnaryOperator<OptionSpec.Builder> change) {
+        OptionSpec option = spec.findOption(primary);
+        if (option == null || !primary(option).equals(primary)) {
+            throw new IllegalArgumentException(spec.qualifiedName() + " has no option " + primary);
+        }
+        spec.remove(option);
+        spec.addOption(change.apply(option.toBuilder()).build());
+    }
+
+    /**
+     * Adds hidden aliases to {@code primary}'s option: old names kept working (their variables too) while
+     * {@code --help} shows {@code primary} only.
+     */
+    public static void addAliases(CommandSpec spec, String primary, String... aliases) {
+        adapt(spec, primary, b -> {
+            List<String> names = new ArrayList<>(List.of(b.names()));
+            names.addAll(List.of(aliases));
+            return b.names(names.toArray(String[]::new));
+        });
     }
 }

@@ -123,10 +123,15 @@ public final class ReceiverOptions {
 
     /** The receiver config; {@code defaultPath} serves when no {@code --path} was given. Bad values throw ConfigException. */
     public HttpReceiverConfig toConfig(String defaultPath) {
+        return toConfig(List.of(defaultPath));
+    }
+
+    /** The receiver config; {@code defaultPaths} serve when no {@code --path} was given. Bad values throw ConfigException. */
+    public HttpReceiverConfig toConfig(List<String> defaultPaths) {
         HttpReceiverConfig.Builder b = HttpReceiverConfig.builder();
         apply("--listen-host", () -> b.host(host));
         apply("--listen-port", () -> b.port(port));
-        apply("--path", () -> b.paths(paths.isEmpty() ? List.of(defaultPath) : paths));
+        apply("--path", () -> b.paths(paths.isEmpty() ? defaultPaths : paths));
         if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
             if (tlsCert == null) {
                 throw new ConfigException("--tls-cert-file", "required with --tls-key-file or --tls-client-ca-file");

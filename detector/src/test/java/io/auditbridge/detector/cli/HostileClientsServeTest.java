@@ -32,8 +32,8 @@ class HostileClientsServeTest {
         byte[] good = TestEvents.event("{\"auditID\": \"hostile-1\", \"objectRef\": {\"resource\": \"secrets\"}}").toJsonBytes();
         Map<String, String> headers = Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
         AtomicInteger n = new AtomicInteger();
-        try (ReceiverProcess process = ReceiverProcess.start(DetectorCli.class.getName(), List.of("serve", "--host", "127.0.0.1",
-                        "--port", Integer.toString(port), "--token-file", token.toString(), "--metrics-host", "127.0.0.1",
+        try (ReceiverProcess process = ReceiverProcess.start(DetectorCli.class.getName(), List.of("serve", "--listen-host", "127.0.0.1",
+                        "--listen-port", Integer.toString(port), "--auth-token-file", token.toString(), "--metrics-host", "127.0.0.1",
                         "--metrics-port", Integer.toString(metricsPort), "--request-timeout", "4s",
                         "--alerts", "file:" + dir.resolve("alerts.ndjson")),
                 ReceiverProcess.deploymentHeap(CHART_VALUES), List.of("-Dsun.net.httpserver.maxReqTime=10", "-Dsun.net.httpserver.maxRspTime=10"), Map.of(), port,

@@ -23,8 +23,8 @@ class ServeCommandTest {
         Path token = Files.writeString(dir.resolve("token"), "t0ken");
         Path alerts = dir.resolve("alerts.ndjson");
         ServeCommand serve = new ServeCommand();
-        BridgeCli.commandLine(serve).parseArgs("--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1",
-                "--token-file", token.toString(), "--alerts", "file:" + alerts, "--hostname", "det-1");
+        BridgeCli.commandLine(serve).parseArgs("--listen-host", "127.0.0.1", "--listen-port", "0", "--metrics-port", "-1",
+                "--auth-token-file", token.toString(), "--alerts", "file:" + alerts, "--hostname", "det-1");
         byte[] body = TestEvents.event("{\"auditID\": \"x-1\", \"objectRef\": {\"resource\": \"secrets\"}}").toJsonBytes();
         try (ServeCommand.Running running = serve.start(); HttpClient client = HttpClient.newHttpClient()) {
             for (String path : new String[] {"/k8s_audit", "/k8s-audit"}) {

@@ -49,7 +49,7 @@ class ServeMisconfiguredAlertsTest {
     void answers503WithRetryAfterWhileTheAlertOutputIsMisconfiguredThen200AndEveryAlertArrives() throws Exception {
         ServeCommand serve = new ServeCommand();
         // Default --alerts-on-failure (block); no retries inside one request so each POST meets one answer of the scenario.
-        BridgeCli.commandLine(serve).parseArgs("--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1",
+        BridgeCli.commandLine(serve).parseArgs("--listen-host", "127.0.0.1", "--listen-port", "0", "--metrics-port", "-1", "--allow-unauthenticated",
                 "--alerts", "http://127.0.0.1:" + sidekick.port() + "/", "--alerts-retries", "0", "--hostname", "det-1");
         try (ServeCommand.Running running = serve.start(); HttpClient client = HttpClient.newHttpClient()) {
             URI webhook = URI.create("http://127.0.0.1:" + running.port() + "/k8s_audit");

@@ -45,7 +45,7 @@ class ServeReloadAndMetricsTest {
             metricsPort = s.getLocalPort();
         }
         ServeCommand serve = new ServeCommand();
-        BridgeCli.commandLine(serve).parseArgs("--host", "127.0.0.1", "--port", "0", "--metrics-host", "127.0.0.1",
+        BridgeCli.commandLine(serve).parseArgs("--listen-host", "127.0.0.1", "--listen-port", "0", "--metrics-host", "127.0.0.1", "--allow-unauthenticated",
                 "--metrics-port", Integer.toString(metricsPort), "--rules", rulesD.toString(), "--alerts", "file:" + alerts,
                 "--watch-rules-interval", "100ms");
         byte[] secretRead = TestEvents.event("{\"auditID\": \"r-1\", \"objectRef\": {\"resource\": \"secrets\", \"name\": \"db\"}}").toJsonBytes();

@@ -102,8 +102,8 @@ class CorrelationEntryPointsTest {
         Path token = Files.writeString(dir.resolve("token"), "t0ken");
         Path alerts = dir.resolve("alerts.ndjson");
         ServeCommand serve = new ServeCommand();
-        BridgeCli.commandLine(serve).parseArgs("--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1",
-                "--token-file", token.toString(), "--rules", "bundled", "--rules", rules.toString(),
+        BridgeCli.commandLine(serve).parseArgs("--listen-host", "127.0.0.1", "--listen-port", "0", "--metrics-port", "-1",
+                "--auth-token-file", token.toString(), "--rules", "bundled", "--rules", rules.toString(),
                 "--correlation-lateness", "0s", "--alerts", "file:" + alerts);
         try (ServeCommand.Running running = serve.start(); HttpClient client = HttpClient.newHttpClient()) {
             for (int i = 0; i < 4; i++) { // the fourth moves the watermark past the third

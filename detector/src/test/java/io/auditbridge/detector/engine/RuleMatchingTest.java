@@ -103,7 +103,7 @@ class RuleMatchingTest {
 
     private List<String> serve(Path alerts, String... extra) throws Exception {
         ServeCommand serve = new ServeCommand();
-        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1",
+        List<String> args = new ArrayList<>(List.of("--listen-host", "127.0.0.1", "--listen-port", "0", "--metrics-port", "-1", "--allow-unauthenticated",
                 "--rules", rules.toString(), "--alerts", "file:" + alerts));
         args.addAll(List.of(extra));
         BridgeCli.commandLine(serve).parseArgs(args.toArray(String[]::new));
