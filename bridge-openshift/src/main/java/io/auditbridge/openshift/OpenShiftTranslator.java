@@ -22,8 +22,6 @@ import java.util.List;
  */
 public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
     public static final String PROVIDER = "openshift";
-    /** Falco's {@code ka.cluster.name} reads this annotation. */
-    public static final String ANNOTATION_CLUSTER_NAME = "cluster_name";
     public static final String ANNOTATION_CLUSTER_ID = "auditbridge.io/openshift-cluster-id";
     public static final String ANNOTATION_LABELS = "auditbridge.io/openshift-labels";
 
@@ -62,7 +60,7 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
         }
         String clusterName = record.payload().clusterName();
         if (clusterName != null && !clusterName.isBlank()) {
-            e.putAnnotationIfAbsent(ANNOTATION_CLUSTER_NAME, clusterName.strip());
+            e.putAnnotationIfAbsent(Event.ANNOTATION_CLUSTER_NAME, clusterName.strip());
         }
         if (openshift != null && openshift.isObject()) {
             JsonNode id = openshift.get("cluster_id");
