@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditbridge.core.Event;
+import io.auditbridge.core.EventBytes;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.EventValidation;
 import io.auditbridge.core.JsonErrors;
@@ -38,8 +39,13 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
 
     private static final Pattern CLUSTER = Pattern.compile("/managedclusters/([^/]+)", Pattern.CASE_INSENSITIVE);
 
+    private static final EventBytes.Annotations SOURCE_ONLY = EventBytes.Annotations.of(Event.ANNOTATION_SOURCE, "aks");
+    /** Bounded: a namespace's messages name tens of clusters, not thousands. */
+    private static final int MAX_CACHED_CLUSTERS = 1024;
+
     private final Set<String> categories;
     private final ClusterNaming naming;
+    private final java.util.Map<String, EventBytes.Annotations> annotationsByCluster = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DiagnosticRecordTranslator(Set<String> categories) {
         this(categories, ClusterNaming.FROM_RESOURCE_ID);
@@ -97,6 +103,9 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
      */
     private record DiagnosticRecord(boolean isObject, String category, String resourceId, boolean logIsText, Object log) {}
 
+    /** A properties.log of a selected category, as UTF-8, not parsed yet. */
+    private record LogBytes(byte[] utf8) {}
+
     /** Why a properties.log is not JSON. */
     private record LogProblem(String code, String auditId, String detail) {}
 
@@ -122,10 +131,14 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
                     JsonToken v = p.nextToken();
                     if (property.equals("log") && v == JsonToken.VALUE_STRING) {
                         logIsText = true;
-                        // AKS writes category first: parse the Event straight from the parser's buffer, no copies.
-                        log = category != null && categories.contains(category)
-                                ? parseLog(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())
-                                : p.getText();
+                        // AKS writes category first: the Event's UTF-8 straight from the parser's unescaped buffer,
+                        // to pass through as bytes (no tree) once the cluster is known.
+                        if (category != null && categories.contains(category)) {
+                            byte[] utf8 = EventBytes.utf8(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                            log = utf8 != null ? new LogBytes(utf8) : parseLog(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                        } else {
+                            log = p.getText();
+                        }
                     } else {
                         p.skipChildren();
                     }
@@ -135,6 +148,28 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
             }
         }
         return new DiagnosticRecord(true, category, resourceId, logIsText, log);
+    }
+
+    private static Object parseLog(char[] text) {
+        return parseLog(text, 0, text.length);
+    }
+
+    /** The annotations added where absent, in the order the general path adds them: cluster_name, then source. */
+    private EventBytes.Annotations annotationsFor(String cluster) {
+        if (cluster == null) {
+            return SOURCE_ONLY;
+        }
+        EventBytes.Annotations a = annotationsByCluster.get(cluster);
+        if (a == null) {
+            java.util.Map<String, String> added = new java.util.LinkedHashMap<>();
+            added.put(ANNOTATION_CLUSTER, cluster);
+            added.put(Event.ANNOTATION_SOURCE, "aks");
+            a = new EventBytes.Annotations(added);
+            if (annotationsByCluster.size() < MAX_CACHED_CLUSTERS) {
+                annotationsByCluster.putIfAbsent(cluster, a);
+            }
+        }
+        return a;
     }
 
     /** The JSON value of a properties.log, or a {@link LogProblem}. */
@@ -173,7 +208,18 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
             out.error(RecordError.of("no_log", itemId(messageId, index), null, category + " record without a properties.log string"));
             return;
         }
-        Object log = record.log() instanceof String text ? parseLog(text.toCharArray(), 0, text.length()) : record.log();
+        String cluster = clusters.of(record.resourceId());
+        if (record.log() instanceof LogBytes bytes) {
+            Event passed = EventBytes.passThrough(bytes.utf8(), annotationsFor(cluster));
+            if (passed != null) {
+                out.event(passed);
+                return;
+            }
+        }
+        // Not one compact valid Event: the tree says what is wrong, or adds the annotations the general way.
+        Object log = record.log() instanceof String text ? parseLog(text.toCharArray(), 0, text.length())
+                : record.log() instanceof LogBytes bytes ? parseLog(new String(bytes.utf8(), StandardCharsets.UTF_8).toCharArray())
+                : record.log();
         if (log instanceof LogProblem problem) {
             out.error(RecordError.of(problem.code(), itemId(messageId, index), problem.auditId(), category + " record: " + problem.detail()));
             return;
@@ -185,7 +231,6 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
             return;
         }
         Event event = Event.of((ObjectNode) node);
-        String cluster = clusters.of(record.resourceId());
         if (cluster != null) {
             event.putAnnotationIfAbsent(Event.ANNOTATION_CLUSTER_NAME, cluster);
         }

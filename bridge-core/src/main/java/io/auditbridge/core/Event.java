@@ -27,14 +27,33 @@ public final class Event {
      */
     public static final String ANNOTATION_CLUSTER_NAME = "cluster_name";
 
-    private final ObjectNode json;
+    /** Null until asked for when the Event was built from its bytes alone ({@link #ofValidatedBytes}). */
+    private volatile ObjectNode json;
     private byte[] bytes;
     private String dedupeKey;
     private boolean keyed;
+    /** Set for an Event built from its bytes: the fields the pipeline reads, so it never needs the tree. */
+    private final boolean fieldsKnown;
+    private final String knownAuditId;
+    private final String knownStage;
+    private final String knownStageTimestamp;
 
     private Event(ObjectNode json, byte[] bytes) {
         this.json = json;
         this.bytes = bytes;
+        this.fieldsKnown = false;
+        this.knownAuditId = null;
+        this.knownStage = null;
+        this.knownStageTimestamp = null;
+    }
+
+    private Event(byte[] compactJson, String auditId, String stage, String stageTimestamp) {
+        this.json = null;
+        this.bytes = compactJson;
+        this.fieldsKnown = true;
+        this.knownAuditId = auditId;
+        this.knownStage = stage;
+        this.knownStageTimestamp = stageTimestamp;
     }
 
     /** Wraps a tree the caller built or parsed; the caller gives up ownership. */
@@ -50,21 +69,42 @@ public final class Event {
         return new Event(json, compactJson);
     }
 
+    /**
+     * An Event held as its exact compact JSON text only, already validated by {@link EventBytes}, which read its
+     * auditID, stage and stageTimestamp (null when not text); the tree is parsed the first time it is asked for.
+     */
+    static Event ofValidatedBytes(byte[] compactJson, String auditId, String stage, String stageTimestamp) {
+        return new Event(compactJson, auditId, stage, stageTimestamp);
+    }
+
     /** The JSON tree, read-only by contract: change it only through this class. */
     public JsonNode json() {
-        return json;
+        return tree();
+    }
+
+    private ObjectNode tree() {
+        ObjectNode j = json;
+        if (j == null) {
+            try {
+                j = (ObjectNode) EventJson.MAPPER.readTree(bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("an Event's validated bytes no longer parse", e);
+            }
+            json = j;
+        }
+        return j;
     }
 
     public String auditId() {
-        return text("auditID");
+        return fieldsKnown ? knownAuditId : text("auditID");
     }
 
     public String stage() {
-        return text("stage");
+        return fieldsKnown ? knownStage : text("stage");
     }
 
     public String stageTimestamp() {
-        return text("stageTimestamp");
+        return fieldsKnown ? knownStageTimestamp : text("stageTimestamp");
     }
 
     public String verb() {
@@ -73,14 +113,15 @@ public final class Event {
 
     /** The value of one annotation, or null. */
     public String annotation(String key) {
-        JsonNode v = json.path("annotations").get(key);
+        JsonNode v = tree().path("annotations").get(key);
         return v == null || !v.isTextual() ? null : v.asText();
     }
 
     /** Adds or replaces one annotation, creating {@code annotations} when absent. */
     public Event putAnnotation(String key, String value) {
-        JsonNode existing = json.get("annotations");
-        ObjectNode annotations = existing instanceof ObjectNode o ? o : json.putObject("annotations");
+        ObjectNode root = tree();
+        JsonNode existing = root.get("annotations");
+        ObjectNode annotations = existing instanceof ObjectNode o ? o : root.putObject("annotations");
         annotations.put(key, value);
         bytes = null;
         return this;
@@ -88,7 +129,7 @@ public final class Event {
 
     /** Adds an annotation only when the Event does not carry one by that name already; true when added. */
     public boolean putAnnotationIfAbsent(String key, String value) {
-        if (annotation(key) != null || json.path("annotations").has(key)) {
+        if (annotation(key) != null || tree().path("annotations").has(key)) {
             return false;
         }
         putAnnotation(key, value);
@@ -127,7 +168,7 @@ public final class Event {
     public byte[] toJsonBytes() {
         byte[] b = bytes;
         if (b == null) {
-            b = EventJson.write(json);
+            b = EventJson.write(tree());
             bytes = b;
         }
         return b;
@@ -152,7 +193,7 @@ public final class Event {
     }
 
     private String text(String field) {
-        JsonNode v = json.get(field);
+        JsonNode v = tree().get(field);
         return v == null || !v.isTextual() ? null : v.asText();
     }
 

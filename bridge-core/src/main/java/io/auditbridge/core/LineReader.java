@@ -10,7 +10,12 @@ import java.util.Arrays;
  */
 public final class LineReader {
     private final InputStream in;
+    /** A scratch buffer above this size is dropped after use, so one huge line does not pin its memory. */
+    private static final int MAX_KEPT_SCRATCH = 4 << 20;
+
     private final byte[] buf = new byte[64 * 1024];
+    /** Collects a line that spans refills of {@link #buf}, so it is copied once more, at its exact size. */
+    private byte[] scratch = new byte[64 * 1024];
     private int pos;
     private int limit;
     private long lineNumber;
@@ -35,39 +40,55 @@ public final class LineReader {
     }
 
     public byte[] next() throws IOException {
-        byte[] line = null;
         int lineLength = 0;
+        boolean started = false;
         while (true) {
             if (pos == limit) {
                 limit = in.read(buf, 0, buf.length);
                 pos = 0;
                 if (limit <= 0) {
                     limit = 0;
-                    if (line == null) {
+                    if (!started) {
                         return null;
                     }
                     lineNumber++;
-                    return trimCr(line, lineLength);
+                    return lineFromScratch(lineLength);
                 }
             }
+            started = true;
             int start = pos;
             while (pos < limit && buf[pos] != '\n') {
                 pos++;
             }
             int n = pos - start;
-            if (line == null) {
-                line = new byte[Math.max(n, 16)];
-            } else if (lineLength + n > line.length) {
-                line = Arrays.copyOf(line, Math.max(lineLength + n, line.length * 2));
+            if (pos < limit && lineLength == 0) {
+                // The whole line is in the buffer: one exact copy.
+                pos++; // the '\n'
+                lineNumber++;
+                int end = n > 0 && buf[start + n - 1] == '\r' ? n - 1 : n;
+                return Arrays.copyOfRange(buf, start, start + end);
             }
-            System.arraycopy(buf, start, line, lineLength, n);
+            if (lineLength + n > scratch.length) {
+                scratch = Arrays.copyOf(scratch, Math.max(lineLength + n, scratch.length * 2));
+            }
+            System.arraycopy(buf, start, scratch, lineLength, n);
             lineLength += n;
             if (pos < limit) {
                 pos++; // the '\n'
                 lineNumber++;
-                return trimCr(line, lineLength);
+                return lineFromScratch(lineLength);
             }
         }
+    }
+
+    /** A line that spanned buffer refills, copied out of the scratch buffer (which shrinks back after a huge one). */
+    private byte[] lineFromScratch(int length) {
+        int end = length > 0 && scratch[length - 1] == '\r' ? length - 1 : length;
+        byte[] line = Arrays.copyOf(scratch, end);
+        if (scratch.length > MAX_KEPT_SCRATCH) {
+            scratch = new byte[buf.length];
+        }
+        return line;
     }
 
     /** What was not read yet as lines: the buffered rest, then the underlying input. */
@@ -75,11 +96,6 @@ public final class LineReader {
         InputStream buffered = new java.io.ByteArrayInputStream(buf, pos, limit - pos);
         pos = limit;
         return new java.io.SequenceInputStream(buffered, in);
-    }
-
-    private static byte[] trimCr(byte[] line, int length) {
-        int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
-        return end == line.length ? line : Arrays.copyOf(line, end);
     }
 
     /**

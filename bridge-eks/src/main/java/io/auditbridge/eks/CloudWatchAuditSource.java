@@ -1,6 +1,7 @@
 package io.auditbridge.eks;
 
 import io.auditbridge.core.poll.OverlapDedupe;
+import io.auditbridge.core.poll.PollingWindow;
 import io.auditbridge.core.poll.RequestRateLimiter;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceNotReadyException;
@@ -30,11 +31,11 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
  * Reads the EKS audit log streams of one log group with FilterLogEvents, window after window.
  *
  * <p><b>Windows.</b> FilterLogEvents selects by event timestamp, both bounds inclusive, but EKS delivers
- * events to CloudWatch minutes late, and several events share a millisecond. So each window is
- * {@code [cursor − overlap, now − lag]}: the lag leaves time for delivery, the overlap re-reads the recent
- * past to catch events that arrived behind the cursor, and their eventIds (not timestamps) tell which were
- * already sent. A window is read to its last page (an empty page with a nextToken is not the end), with the
- * query unchanged between pages, before the cursor moves to its end.
+ * events to CloudWatch minutes late, and several events share a millisecond. So each window is the shared
+ * {@link PollingWindow}'s {@code [cursor − overlap, now − lag]}: the lag leaves time for delivery, the overlap
+ * re-reads the recent past to catch events that arrived behind the cursor, and their eventIds (not timestamps)
+ * tell which were already sent. A window is read to its last page (an empty page with a nextToken is not the
+ * end), with the query unchanged between pages, before the cursor moves to its end.
  *
  * <p><b>Position.</b> Partition = the log group; position = a cursor in epoch milliseconds. Each record
  * carries {@code max(its timestamp, the cursor the window started from)}, and a position-only
@@ -86,42 +87,35 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
     private final Settings settings;
     private final Clock clock;
     private final RequestRateLimiter limiter;
-    private final Instant rangeStart;
-    private final Instant rangeEnd;
+    private final PollingWindow windows;
     private final OverlapDedupe seen = new OverlapDedupe();
     private final Counter overlapDuplicates;
     private final Counter behindCursor;
     private final Counter requests;
     private final AtomicLong ingestionDelayMillis = new AtomicLong(-1);
-    private final AtomicLong cursorMillis = new AtomicLong(-1);
+    /** The open window's millisecond bounds (FilterLogEvents' endTime is inclusive); null between windows. */
     private Window window;
-    /** The first window after start re-reads the overlap with an empty dedupe set: nothing in it is "late". */
-    private boolean firstWindow = true;
-    private boolean exhausted;
     private volatile boolean ready = true;
 
-    /** One query window being read: its bounds, the cursor it started from, and the next page's token. */
+    /** One query window being read: its inclusive bounds in epoch ms and the next page's token. */
     private static final class Window {
         final long start;
         final long end;
-        final long floor;
         String nextToken;
 
-        Window(long start, long end, long floor) {
-            this.start = start;
-            this.end = end;
-            this.floor = floor;
+        Window(PollingWindow.Range range) {
+            this.start = range.start().toEpochMilli();
+            this.end = range.lastIncluded(Duration.ofMillis(1)).toEpochMilli();
         }
     }
 
     private CloudWatchAuditSource(CloudWatchLogsClient client, Settings settings, Clock clock, RequestRateLimiter limiter,
-                                  PipelineMetrics metrics, Instant rangeStart, Instant rangeEnd) {
+                                  PipelineMetrics metrics, PollingWindow windows) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
-        this.rangeStart = rangeStart;
-        this.rangeEnd = rangeEnd;
+        this.windows = windows;
         this.overlapDuplicates = metrics.counter("auditbridge.eks.events.overlap_duplicates",
                 "CloudWatch events read again by an overlapping window and not passed on");
         this.behindCursor = metrics.counter("auditbridge.eks.events.behind_cursor",
@@ -131,58 +125,54 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
                 "Largest ingestionTime - timestamp in the last page read: how late EKS delivers to CloudWatch",
                 () -> ingestionDelayMillis.get() < 0 ? Double.NaN : ingestionDelayMillis.get() / 1000.0);
         metrics.gauge("auditbridge.eks.cursor.age.seconds", "now - the cursor: how far behind real time reading is",
-                () -> cursorMillis.get() < 0 ? Double.NaN : (clock.millis() - cursorMillis.get()) / 1000.0);
+                () -> this.windows.position() == null ? Double.NaN
+                        : (clock.millis() - this.windows.position().toEpochMilli()) / 1000.0);
     }
 
     /** Follows the log group: window after window, resuming from the committed cursor. */
     public static CloudWatchAuditSource follow(CloudWatchLogsClient client, Settings settings, Clock clock,
                                                RequestRateLimiter limiter, PipelineMetrics metrics) {
-        return new CloudWatchAuditSource(client, settings, clock, limiter, metrics, null, null);
+        return new CloudWatchAuditSource(client, settings, clock, limiter, metrics,
+                PollingWindow.follow(settings.lag(), settings.overlap(), settings.minAdvance()));
     }
 
     /** Reads {@code [since, until)} once (FilterLogEvents' end is inclusive: until − 1 ms), then is exhausted. */
     public static CloudWatchAuditSource backfill(CloudWatchLogsClient client, Settings settings, Clock clock,
                                                  RequestRateLimiter limiter, PipelineMetrics metrics,
                                                  Instant since, Instant until) {
-        if (!until.isAfter(since)) {
-            throw new IllegalArgumentException("until must be after since: " + since + " .. " + until);
-        }
-        return new CloudWatchAuditSource(client, settings, clock, limiter, metrics, since, until);
-    }
-
-    private boolean isBackfill() {
-        return rangeStart != null;
+        return new CloudWatchAuditSource(client, settings, clock, limiter, metrics,
+                PollingWindow.backfill(since, until, settings.overlap()));
     }
 
     @Override
     public void start(Map<String, String> committed) {
-        if (isBackfill()) {
-            cursorMillis.set(rangeStart.toEpochMilli());
-            log.info("backfill of {} from {} until {}", settings.logGroup(), rangeStart, rangeEnd);
+        if (windows.isBackfill()) {
+            log.info("backfill of {} from {} until {}", settings.logGroup(), windows.position(), windows.until());
             return;
         }
         String position = committed.get(settings.logGroup());
         if (position != null) {
             try {
-                cursorMillis.set(Long.parseLong(position.trim()));
+                windows.resumeAt(Instant.ofEpochMilli(Long.parseLong(position.trim())));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("checkpoint: the position of " + settings.logGroup()
                         + " is not epoch milliseconds; move the checkpoint file away to start over");
             }
-            log.info("resuming {} from cursor {}", settings.logGroup(), Instant.ofEpochMilli(cursorMillis.get()));
+            log.info("resuming {} from cursor {}", settings.logGroup(), windows.position());
         } else {
-            cursorMillis.set(clock.millis() - settings.lag().toMillis() - settings.initialLookback().toMillis());
-            log.info("no checkpoint for {}: starting at {}", settings.logGroup(), Instant.ofEpochMilli(cursorMillis.get()));
+            windows.startFresh(Instant.ofEpochMilli(clock.millis()), settings.initialLookback());
+            log.info("no checkpoint for {}: starting at {}", settings.logGroup(), windows.position());
         }
     }
 
     @Override
     public List<SourceRecord<CloudWatchLogEvent>> poll() throws TransientSourceException, InterruptedException {
         if (window == null) {
-            window = nextWindow();
-            if (window == null) {
-                return exhausted ? null : List.of();
+            var next = windows.open(Instant.ofEpochMilli(clock.millis()));
+            if (next.isEmpty()) {
+                return windows.exhausted() ? null : List.of();
             }
+            window = new Window(next.get());
         }
         List<SourceRecord<CloudWatchLogEvent>> out = new ArrayList<>();
         while (true) {
@@ -212,22 +202,6 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
         }
     }
 
-    private Window nextWindow() {
-        if (isBackfill()) {
-            if (exhausted) {
-                return null;
-            }
-            long start = rangeStart.toEpochMilli();
-            return new Window(start, rangeEnd.toEpochMilli() - 1, start);
-        }
-        long cursor = cursorMillis.get();
-        long end = clock.millis() - settings.lag().toMillis();
-        if (end - cursor < Math.max(1, settings.minAdvance().toMillis())) {
-            return null;
-        }
-        return new Window(Math.max(0, cursor - settings.overlap().toMillis()), end, cursor);
-    }
-
     private FilterLogEventsRequest request(Window w) {
         FilterLogEventsRequest.Builder b = FilterLogEventsRequest.builder()
                 .logGroupName(settings.logGroup())
@@ -248,20 +222,24 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
 
     private void accept(FilterLogEventsResponse page, List<SourceRecord<CloudWatchLogEvent>> out) {
         long maxDelay = -1;
+        long keepFrom = windows.keepFrom().toEpochMilli();
+        long continuesFrom = windows.current().orElseThrow().continuesFrom().toEpochMilli();
         for (FilteredLogEvent e : page.events()) {
-            long ts = e.timestamp() == null ? window.floor : e.timestamp();
-            if (!seen.firstTime(ts, e.eventId(), window.end - settings.overlap().toMillis())) {
+            long ts = e.timestamp() == null ? continuesFrom : e.timestamp();
+            if (!seen.firstTime(ts, e.eventId(), keepFrom)) {
                 overlapDuplicates.increment();
                 continue;
             }
-            if (!isBackfill() && !firstWindow && ts < window.floor) {
+            Instant timestamp = Instant.ofEpochMilli(ts);
+            if (windows.isLate(timestamp)) {
                 behindCursor.increment();
             }
+            windows.handedOn(timestamp);
             long ingested = e.ingestionTime() == null ? -1 : e.ingestionTime();
             if (ingested >= 0) {
                 maxDelay = Math.max(maxDelay, ingested - ts);
             }
-            String position = Long.toString(Math.max(ts, window.floor));
+            String position = Long.toString(windows.positionOf(timestamp).toEpochMilli());
             out.add(new SourceRecord<>(settings.logGroup(), position, e.eventId(), CloudWatchLogEvent.logEvent(
                     e.logStreamName(), e.eventId(), ts, ingested, e.message() == null ? "" : e.message())));
         }
@@ -274,10 +252,8 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
         long end = window.end;
         String id = "window-end:" + end;
         out.add(new SourceRecord<>(settings.logGroup(), Long.toString(end), id, CloudWatchLogEvent.windowEnd(id, end)));
-        cursorMillis.set(end);
-        seen.forgetBefore(end - settings.overlap().toMillis());
-        exhausted = isBackfill();
-        firstWindow = false;
+        windows.complete();
+        seen.forgetBefore(windows.rereadFrom());
         window = null;
     }
 
@@ -336,7 +312,7 @@ public final class CloudWatchAuditSource implements Source<CloudWatchLogEvent> {
 
     /** The cursor in epoch ms: where the next window starts (less the overlap). */
     long cursor() {
-        return cursorMillis.get();
+        return windows.position().toEpochMilli();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.auditbridge.eks;
 
 import io.auditbridge.core.Event;
+import io.auditbridge.core.EventBytes;
 import io.auditbridge.core.EventReader;
 import io.auditbridge.core.EventValidation;
 import io.auditbridge.core.RecordError;
@@ -36,8 +37,15 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
 
     private final String clusterName;
     private final String streamPrefix;
-    private final AnnotationSplicer splicer;
-    private final Map<String, AnnotationSplicer> splicersByCluster = new ConcurrentHashMap<>();
+    private final Annotating annotating;
+    private final Map<String, Annotating> annotatingByCluster = new ConcurrentHashMap<>();
+
+    /** The annotations one cluster's Events get, prepared once for both ways of adding them. */
+    private record Annotating(EventBytes.Annotations annotations, AnnotationSplicer splicer) {
+        static Annotating of(Map<String, String> added) {
+            return new Annotating(new EventBytes.Annotations(added), new AnnotationSplicer(added));
+        }
+    }
 
     /** @param clusterName the cluster_name annotation value, or null/blank to add none */
     public EksAuditTranslator(String clusterName) {
@@ -52,14 +60,14 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
         if (this.clusterName != null) {
             added.put(Event.ANNOTATION_CLUSTER_NAME, this.clusterName);
         }
-        this.splicer = new AnnotationSplicer(added);
+        this.annotating = Annotating.of(added);
     }
 
-    private static AnnotationSplicer splicerFor(String cluster) {
+    private static Annotating annotatingFor(String cluster) {
         Map<String, String> added = new LinkedHashMap<>();
         added.put(Event.ANNOTATION_SOURCE, PROVIDER);
         added.put(Event.ANNOTATION_CLUSTER_NAME, cluster);
-        return new AnnotationSplicer(added);
+        return Annotating.of(added);
     }
 
     /** The cluster this record belongs to: its log group's, else the configured one (null: none known). */
@@ -68,18 +76,18 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
         return fromGroup != null ? fromGroup : clusterName;
     }
 
-    private AnnotationSplicer splicerOf(String cluster) {
+    private Annotating annotatingOf(String cluster) {
         if (cluster == null || cluster.equals(clusterName)) {
-            return splicer;
+            return annotating;
         }
-        AnnotationSplicer s = splicersByCluster.get(cluster);
-        if (s == null) {
-            s = splicerFor(cluster);
-            if (splicersByCluster.size() < MAX_CACHED_CLUSTERS) {
-                splicersByCluster.putIfAbsent(cluster, s);
+        Annotating a = annotatingByCluster.get(cluster);
+        if (a == null) {
+            a = annotatingFor(cluster);
+            if (annotatingByCluster.size() < MAX_CACHED_CLUSTERS) {
+                annotatingByCluster.putIfAbsent(cluster, a);
             }
         }
-        return s;
+        return a;
     }
 
     @Override
@@ -104,12 +112,19 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
             return Translation.failed(RecordError.of(RecordError.TRUNCATED, in.id(), EventValidation.recoverAuditId(message),
                     "log line truncated by CloudWatch Logs (" + message.length() + " chars); the Event cannot be parsed"));
         }
-        Translation.Builder out = Translation.builder();
         byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        String cluster = clusterOf(in);
+        Annotating adding = annotatingOf(cluster);
+        // The common case: one compact, valid Event passes through as its bytes with the annotations spliced in,
+        // no tree built. Anything else (EventLists, bad input) takes the general path, which also words the errors.
+        Event passed = EventBytes.passThrough(text, adding.annotations());
+        if (passed != null) {
+            return Translation.of(passed);
+        }
+        Translation.Builder out = Translation.builder();
         // The annotations go into the text itself, so the Event keeps its exact bytes and is never re-serialized;
         // annotate() below then finds them present (and adds them the general way when splicing was unsure).
-        String cluster = clusterOf(in);
-        byte[] spliced = splicerOf(cluster).splice(text);
+        byte[] spliced = adding.splicer().splice(text);
         EventReader.read(spliced != null ? spliced : text, item -> {
             if (item.isEvent()) {
                 out.event(annotate(item.event(), cluster));

@@ -84,6 +84,33 @@ public final class EksInput {
                 message == null || message.isNull() ? "" : message.asText());
     }
 
+    /** The members of a FilteredLogEvent that {@link #pageEvent} reads. */
+    private static final java.util.Set<String> PAGE_EVENT_FIELDS = java.util.Set.of("logStreamName", "eventId", "timestamp",
+            "ingestionTime", "message");
+
+    /**
+     * One {@code events} element, as {@link #pageEvent} reads it, without a tree of the rest: only the five members
+     * it uses are kept (same values, same last-one-wins for repeated keys), everything else is skipped unread.
+     */
+    private static JsonNode pageEventFields(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            return EventJson.MAPPER.readTree(p);
+        }
+        ObjectNode kept = EventJson.MAPPER.createObjectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (!PAGE_EVENT_FIELDS.contains(field)) {
+                p.skipChildren();
+            } else if (value == JsonToken.VALUE_STRING) {
+                kept.put(field, p.getText());
+            } else {
+                kept.set(field, EventJson.MAPPER.readTree(p));
+            }
+        }
+        return kept;
+    }
+
     private static List<SourceRecord<CloudWatchLogEvent>> lines(String name, byte[] content) {
         List<SourceRecord<CloudWatchLogEvent>> out = new ArrayList<>();
         int start = 0;
@@ -250,7 +277,7 @@ public final class EksInput {
                             && !root.has("kind") && !root.has("apiVersion") && !root.has("auditID");
                     if (field.equals("events") && value == JsonToken.START_ARRAY && plainPage) {
                         while (p.nextToken() != JsonToken.END_ARRAY) {
-                            JsonNode e = EventJson.MAPPER.readTree(p);
+                            JsonNode e = pageEventFields(p);
                             out.accept(SourceRecord.unpositioned(e.path("eventId").asText(docName), pageEvent(docName, e)));
                             count++;
                         }

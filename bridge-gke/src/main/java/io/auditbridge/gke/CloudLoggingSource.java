@@ -13,6 +13,7 @@ import io.auditbridge.core.TransientSourceException;
 import io.auditbridge.core.cli.ConfigException;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.poll.OverlapDedupe;
+import io.auditbridge.core.poll.PollingWindow;
 import io.auditbridge.core.poll.RequestRateLimiter;
 import io.auditbridge.core.retry.Sleeper;
 import io.micrometer.core.instrument.Counter;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +32,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls Cloud Logging {@code entries.list} for GKE audit entries, oldest first, one page per request.
  *
- * <p>Each window is {@code [cursor − overlap, now − lag]}: the lag lets ingestion catch up (entries appear
- * after their timestamp), the overlap re-reads the recent past for entries that arrived later still. Entries
+ * <p>Each window is the shared {@link PollingWindow}'s {@code [cursor − overlap, now − lag]}: the lag lets
+ * ingestion catch up (entries appear after their timestamp), the overlap re-reads the recent past for entries
+ * that arrived later still. Entries
  * already handed on are recognised by (insertId, timestamp), never by insertId alone (an exec's first and
  * last entries share it). Every record carries the {@link Cursor} after it as its position, which the
  * pipeline commits only once the sink acknowledged it; a restart resumes there however long it was down.
  *
- * <p>In backfill mode the one window is {@code [since, until]} and the source is exhausted after it.
+ * <p>In backfill mode the one window is {@code [since, until)} and the source is exhausted after it.
  * Requests stay within a {@link RequestRateLimiter} per minute; RESOURCE_EXHAUSTED and UNAVAILABLE become
  * {@link TransientSourceException}s the runner backs off on; PERMISSION_DENIED, UNAUTHENTICATED and NOT_FOUND
  * become {@link SourceNotReadyException}s (keep polling, {@code /readyz} names the problem); a filter Cloud
@@ -58,14 +61,10 @@ public final class CloudLoggingSource implements Source<LogEntry> {
 
     /** (timestamp, insertId) handed on since cursor − overlap; older keys are pruned as the cursor moves. */
     private final OverlapDedupe seen = new OverlapDedupe();
+    private final PollingWindow windows;
     private Cursor cursor;
-    /** Where the next window starts: the cursor (or the last window's end) minus the overlap. */
-    private Instant nextFrom;
     private String windowFilter;
-    private Instant windowTo;
     private String pageToken;
-    private Instant lastWindowStart;
-    private boolean backfillDone;
     private volatile boolean ready = true;
 
     /**
@@ -100,6 +99,9 @@ public final class CloudLoggingSource implements Source<LogEntry> {
         this.filter = filter;
         this.settings = settings;
         this.clock = clock;
+        this.windows = settings.backfill()
+                ? PollingWindow.backfill(settings.backfillSince(), settings.backfillUntil(), settings.overlap())
+                : PollingWindow.follow(settings.lag(), settings.overlap(), settings.pollInterval());
         // Cloud Logging's read quota (60 or 120 a minute) is per project, shared by every reader of it.
         this.budget = new RequestRateLimiter(settings.readsPerMinute(), Duration.ofMinutes(1), clock, Sleeper.SYSTEM);
         this.partition = "projects/" + filter.project();
@@ -122,13 +124,13 @@ public final class CloudLoggingSource implements Source<LogEntry> {
         } else if (position != null) {
             cursor = Cursor.decode(position);
             remember(cursor.timestamp(), cursor.insertIds());
-            nextFrom = cursor.timestamp().minus(settings.overlap());
+            windows.resumeAt(cursor.timestamp());
             log.info("resuming {} after {} ({} entries at that timestamp already sent)", partition,
                     cursor.timestamp(), cursor.insertIds().size());
         } else {
             // A first start reads one overlap's worth of the past; older history is what backfill is for.
-            cursor = Cursor.at(clock.instant().minus(settings.lag()).minus(settings.overlap()));
-            nextFrom = cursor.timestamp();
+            windows.startFresh(clock.instant(), Duration.ZERO);
+            cursor = Cursor.at(windows.rereadFrom());
             log.info("no committed position for {}: starting at {}", partition, cursor.timestamp());
         }
     }
@@ -138,7 +140,7 @@ public final class CloudLoggingSource implements Source<LogEntry> {
         List<SourceRecord<LogEntry>> out = new ArrayList<>();
         do {
             if (pageToken == null && !openWindow()) {
-                return backfillDone ? null : out;
+                return windows.exhausted() ? null : out;
             }
             if (!budget.tryAcquire()) {
                 budgetWaits.increment();
@@ -150,7 +152,7 @@ public final class CloudLoggingSource implements Source<LogEntry> {
             }
             pageToken = page.getNextPageToken().isEmpty() ? null : page.getNextPageToken();
             if (pageToken == null) {
-                windowCompleted();
+                windows.complete();
             }
         } while (out.isEmpty() && pageToken != null);
         return out;
@@ -158,40 +160,14 @@ public final class CloudLoggingSource implements Source<LogEntry> {
 
     /** Starts the next window; false when there is none now (too early, empty range, or backfill done). */
     private boolean openWindow() {
-        Instant from;
-        Instant to;
-        if (settings.backfill()) {
-            if (backfillDone) {
-                return false;
-            }
-            // After a refused page token the range is read again from the cursor, not from its start.
-            from = cursor.timestamp();
-            to = settings.backfillUntil();
-        } else {
-            Instant now = clock.instant();
-            if (lastWindowStart != null && now.isBefore(lastWindowStart.plus(settings.pollInterval()))) {
-                return false;
-            }
-            // Never earlier than the dedupe keys reach (a window restarted after a refused page token).
-            Instant dedupeFloor = cursor.timestamp().minus(settings.overlap());
-            from = nextFrom.isBefore(dedupeFloor) ? dedupeFloor : nextFrom;
-            to = now.minus(settings.lag());
-            if (!to.isAfter(from)) {
-                return false;
-            }
-            lastWindowStart = now;
+        if (windows.current().isPresent()) {
+            // Its first page failed or was never asked (read budget spent), or its page token was refused: read it
+            // again from where the dedupe still reaches, up to a later end once due.
+            windows.abandon();
         }
-        windowFilter = filter.between(from, to);
-        windowTo = to;
-        return true;
-    }
-
-    private void windowCompleted() {
-        if (settings.backfill()) {
-            backfillDone = true;
-        } else {
-            nextFrom = windowTo.minus(settings.overlap());
-        }
+        Optional<PollingWindow.Range> range = windows.open(clock.instant());
+        range.ifPresent(r -> windowFilter = filter.between(r.start(), r.end(), r.endIncluded()));
+        return range.isPresent();
     }
 
     private ListLogEntriesResponse fetch() throws TransientSourceException {
@@ -248,10 +224,11 @@ public final class CloudLoggingSource implements Source<LogEntry> {
         }
         Instant before = cursor.timestamp();
         cursor = cursor.after(id, ts);
+        windows.handedOn(ts);
         if (cursor.timestamp().isAfter(before)) {
-            // Pages come oldest first and the next window starts no earlier than cursor − overlap: older keys
+            // Pages come oldest first and no later window starts before rereadFrom (cursor − overlap): older keys
             // cannot come again, and a days-long window or backfill must not keep them all.
-            seen.forgetBefore(cursor.timestamp().minus(settings.overlap()));
+            seen.forgetBefore(windows.rereadFrom());
         }
         out.add(new SourceRecord<>(partition, cursor.encode(), id, e));
     }

@@ -43,7 +43,7 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
     protected List<SourceRecord<JsonValue>> decode(String name, byte[] content) {
         List<SourceRecord<JsonValue>> out = new ArrayList<>();
         try {
-            decode(name, new ByteArrayInputStream(content), out::add);
+            parse(name, new ByteArrayInputStream(content), out::add);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("reading an array cannot fail this way", e);
         }
@@ -54,10 +54,15 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
      * One record per top-level value as it is read, so a large export is never held whole and delivery starts
      * with its first entry: each element of a top-level array ({@code gcloud logging read --format=json}), else
      * each line of NDJSON (a bad line is reported and the rest translated), else each value of a pretty-printed
-     * sequence (one object, a Pub/Sub body, an API response).
+     * sequence (one object, a Pub/Sub body, an API response). Parsed on a {@link ReadAhead} thread, a few batches
+     * ahead of translation.
      */
     @Override
     protected void decode(String name, InputStream in, RecordConsumer<JsonValue> out) throws IOException, InterruptedException {
+        ReadAhead.run(name, parsed -> parse(name, in, parsed), out);
+    }
+
+    private static void parse(String name, InputStream in, RecordConsumer<JsonValue> out) throws IOException, InterruptedException {
         InputStream body = Gzip.gunzipIfGzip(in);
         if (LineReader.firstNonBlank(LineReader.peek(body, 4096)) == '[') {
             // An array (gcloud output, often one line for the whole file): element by element, never as a line.
@@ -93,10 +98,12 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.START_ARRAY) {
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(EventJson.MAPPER.readTree(p))));
+                        JsonNode element = EventJson.MAPPER.readTree(p); // read before counting: the error names whole entries
+                        out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(element)));
                     }
                 } else {
-                    out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(EventJson.MAPPER.readTree(p))));
+                    JsonNode value = EventJson.MAPPER.readTree(p);
+                    out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(value)));
                 }
             }
         } catch (JacksonException e) {

@@ -35,8 +35,13 @@ public final class LogEntryJsonTranslator implements Translator<byte[]> {
     }
 
     private Translation translate(String idPrefix, List<LogEntryJson.Item> items, boolean loneKeepsId) {
-        Translation.Builder out = Translation.builder();
         boolean lone = loneKeepsId && items.size() == 1;
+        if (lone && items.getFirst().entry() != null) {
+            // translate's usual record: one entry, its Translation as it is
+            LogEntryJson.Item item = items.getFirst();
+            return entries.translate(item.entry(), item.insertId() != null ? idPrefix + "/" + item.insertId() : idPrefix);
+        }
+        Translation.Builder out = Translation.builder();
         for (LogEntryJson.Item item : items) {
             String itemId = lone ? idPrefix : idPrefix + (loneKeepsId ? "." : "") + item.index();
             if (item.entry() != null) {

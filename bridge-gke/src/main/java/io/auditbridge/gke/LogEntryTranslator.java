@@ -195,19 +195,32 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
     }
 
     private static Translation stages(ObjectNode e, AuditEntry entry, boolean streaming, List<String> missing) {
+        if (!missing.isEmpty()) {
+            declareMissing(e, missing);
+        }
         if (!streaming) {
-            return Translation.of(Event.of(e).declareMissing(missing));
+            return Translation.of(Event.of(e));
         }
         boolean last = entry.operationLast() || !entry.hasOperation();
         ObjectNode started = e.deepCopy();
         started.put("stage", "ResponseStarted");
         if (!last) {
-            return Translation.of(Event.of(started).declareMissing(missing));
+            return Translation.of(Event.of(started));
         }
         // The last entry also stands for a first one that may never arrive; the pipeline drops the duplicate.
-        Translation.Builder b = Translation.builder().event(Event.of(started).declareMissing(missing));
-        b.event(Event.of(e).declareMissing(missing));
-        return b.build();
+        return Translation.builder().event(Event.of(started)).event(Event.of(e)).build();
+    }
+
+    /** As {@link Event#declareMissing}, written into the tree before the Event is made (that merge costs per event). */
+    private static void declareMissing(ObjectNode e, List<String> missing) {
+        ObjectNode annotations = (ObjectNode) e.get("annotations");
+        if (annotations.has(Event.ANNOTATION_MISSING)) {
+            // a label of that name came with the entry: merge as Event does
+            Event merged = Event.of(annotations.objectNode().set("annotations", annotations.deepCopy())).declareMissing(missing);
+            annotations.put(Event.ANNOTATION_MISSING, merged.annotation(Event.ANNOTATION_MISSING));
+        } else {
+            annotations.put(Event.ANNOTATION_MISSING, String.join(",", missing));
+        }
     }
 
     private static void user(ObjectNode e, AuditEntry entry) {

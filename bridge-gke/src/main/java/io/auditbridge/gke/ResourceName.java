@@ -26,7 +26,7 @@ record ResourceName(String group, String version, String namespace, String resou
         if (resourceName == null || resourceName.isEmpty()) {
             return null;
         }
-        String[] p = resourceName.split("/", -1);
+        String[] p = segments(resourceName);
         if (p.length < 3 || !isVersion(p[1]) || p[0].isEmpty()) {
             return null;
         }
@@ -52,6 +52,23 @@ record ResourceName(String group, String version, String namespace, String resou
             rest = List.of(); // GKE's echo of the object name after the subresource
         }
         return new ResourceName(group, p[1], namespace, resource, name, subresource, List.copyOf(rest));
+    }
+
+    /** The segments between slashes, empty ones included (as {@code split("/", -1)}, without its list and copy). */
+    private static String[] segments(String s) {
+        int count = 1;
+        for (int i = s.indexOf('/'); i >= 0; i = s.indexOf('/', i + 1)) {
+            count++;
+        }
+        String[] out = new String[count];
+        int start = 0;
+        for (int k = 0; k < count - 1; k++) {
+            int end = s.indexOf('/', start);
+            out[k] = s.substring(start, end);
+            start = end + 1;
+        }
+        out[count - 1] = s.substring(start);
+        return out;
     }
 
     /** {@code v1}, {@code v2beta1}, {@code v1alpha3}: {@code v\d+((alpha|beta)\d+)?}, checked by hand (a regex cost a tenth of a translation). */

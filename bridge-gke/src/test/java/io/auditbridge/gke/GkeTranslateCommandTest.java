@@ -55,4 +55,32 @@ class GkeTranslateCommandTest {
                 "005 ResponseStarted", "005 ResponseComplete");
         assertThat(stderr.toString()).contains("gke: 5 events, 1 record errors, 2 skipped, 7 deduplicated");
     }
+
+    @Test
+    void aTruncatedArrayDeliversTheEntriesBeforeTheBreakAndReportsTheFile() throws Exception {
+        StringBuilder array = new StringBuilder("[");
+        String entry = new String(Fixtures.bytes("logentries/pod-create.json"), StandardCharsets.UTF_8);
+        int whole = ReadAhead.BATCH * 2 + 3; // across the read-ahead's batches
+        for (int i = 0; i < whole; i++) {
+            array.append(i == 0 ? "" : ",").append(entry.replace("8f3c6a1e-5b2d-4c1a-9f00-000000000001", "id-" + i));
+        }
+        array.append(",{\"insertId\":\"cut-");
+        Path file = dir.resolve("cut.json");
+        Files.writeString(file, array);
+
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        StringWriter stderr = new StringWriter();
+        PrintStream saved = System.out;
+        try {
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            CommandLine cl = BridgeCli.commandLine(new GkeBridge());
+            cl.setErr(new PrintWriter(stderr));
+            cl.execute("translate", "--dead-letter-file", dir.resolve("dl.ndjson").toString(), file.toString());
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(stdout.toString(StandardCharsets.UTF_8).lines().toList()).hasSize(whole);
+        assertThat(stderr.toString()).contains("cut.json: malformed JSON after entry " + whole)
+                .contains("gke: " + whole + " events").contains("1 undecodable inputs");
+    }
 }

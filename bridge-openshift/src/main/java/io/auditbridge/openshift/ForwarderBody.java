@@ -100,6 +100,70 @@ public final class ForwarderBody {
         }
     }
 
+    /** Takes one record: an object as its exact source bytes ({@code other} null), anything else as a tree. */
+    @FunctionalInterface
+    public interface RawRecordConsumer {
+        /** @param scan what reading the object found for the translator (the record is tokenized once), or null */
+        void accept(byte[] object, CollectorFieldStripper.Members scan, JsonNode other) throws InterruptedException;
+    }
+
+    /**
+     * As {@link #read(java.io.InputStream, RecordConsumer)}, but each object record is handed on as its exact
+     * bytes, unparsed (the tokenizer only finds where it ends), so the translator can pass the Event's own bytes
+     * through instead of building and re-writing a tree.
+     */
+    public static void readRaw(java.io.InputStream body, RawRecordConsumer out) throws InterruptedException, IOException {
+        java.io.InputStream in = io.auditbridge.core.Gzip.gunzipIfGzip(body.markSupported() ? body : new java.io.BufferedInputStream(body));
+        io.auditbridge.core.io.RecordingInputStream recorder = new io.auditbridge.core.io.RecordingInputStream(in);
+        ObjectReader reader = EventJson.MAPPER.reader();
+        try (JsonParser p = reader.createParser(recorder)) {
+            int count = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        rawElement(p, recorder, reader, out);
+                        count++;
+                    }
+                } else if (t == JsonToken.START_OBJECT) {
+                    rawElement(p, recorder, reader, out);
+                    count++;
+                } else {
+                    throw notRecords(t, count);
+                }
+                recorder.release(p.currentLocation().getByteOffset());
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IllegalArgumentException("not valid gzip: " + e.getMessage());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
+        }
+    }
+
+    private static void rawElement(JsonParser p, io.auditbridge.core.io.RecordingInputStream recorder, ObjectReader reader,
+                                   RawRecordConsumer out) throws IOException, InterruptedException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            out.accept(null, null, reader.readTree(p));
+            return;
+        }
+        long start = p.currentTokenLocation().getByteOffset();
+        // Reading to the record's end is the translator's scan too, so the record is tokenized once.
+        CollectorFieldStripper.Members scan = CollectorFieldStripper.scan(p, start);
+        long end = p.currentLocation().getByteOffset();
+        byte[] raw = recorder.slice(start, end);
+        if (raw == null) {
+            throw new IllegalStateException("record bytes " + start + ".." + end + " no longer held");
+        }
+        recorder.release(end);
+        out.accept(raw, scan, null);
+    }
+
+    private static IllegalArgumentException notRecords(JsonToken t, int count) {
+        return new IllegalArgumentException("expected a JSON array or objects, found a "
+                + (t.isNumeric() ? "number" : t.isBoolean() ? "boolean" : t == JsonToken.VALUE_STRING ? "string" : "null")
+                + " after record " + count);
+    }
+
     private static void read(JsonParser p, ObjectReader reader, RecordConsumer out) throws IOException, InterruptedException {
         int count = 0;
         JsonToken t;
@@ -113,9 +177,7 @@ public final class ForwarderBody {
                 out.accept(reader.readTree(p));
                 count++;
             } else {
-                throw new IllegalArgumentException("expected a JSON array or objects, found a "
-                        + (t.isNumeric() ? "number" : t.isBoolean() ? "boolean" : t == JsonToken.VALUE_STRING ? "string" : "null")
-                        + " after record " + count);
+                throw notRecords(t, count);
             }
         }
     }

@@ -46,6 +46,8 @@ final class OpenShiftTranslateCommand extends TranslateCommand<ForwardedRecord> 
     protected void decode(String name, java.io.InputStream in, RecordConsumer<ForwardedRecord> out)
             throws java.io.IOException, InterruptedException {
         int[] i = {0};
-        ForwarderBody.read(in, record -> out.accept(SourceRecord.unpositioned(name + "#" + i[0]++, new ForwardedRecord(record, clusterName))));
+        // Records as their bytes: the translator passes each Event's own bytes through without a tree.
+        ForwarderBody.readRaw(in, (raw, scan, other) -> out.accept(SourceRecord.unpositioned(name + "#" + i[0]++,
+                raw != null ? ForwardedRecord.ofScanned(raw, scan, clusterName) : new ForwardedRecord(other, clusterName))));
     }
 }

@@ -21,6 +21,8 @@ import java.util.List;
  * auditd and OVN records and anything else are skipped and counted by reason.
  */
 public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
+    private final CollectorFieldStripper stripper = new CollectorFieldStripper();
+
     public static final String PROVIDER = "openshift";
     public static final String ANNOTATION_CLUSTER_ID = "auditbridge.io/openshift-cluster-id";
     public static final String ANNOTATION_LABELS = "auditbridge.io/openshift-labels";
@@ -37,7 +39,22 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
 
     @Override
     public Translation translate(SourceRecord<ForwardedRecord> record) {
-        JsonNode json = record.payload().json();
+        ForwardedRecord in = record.payload();
+        if (in.raw() != null) {
+            // The common case straight from the bytes: the Event's own members pass through, no tree, no re-write.
+            Translation fromBytes = in.members() != null ? stripper.translate(in.raw(), in.members(), in.clusterName())
+                    : stripper.translate(in.raw(), in.clusterName());
+            if (fromBytes != null) {
+                return fromBytes;
+            }
+        }
+        JsonNode json;
+        try {
+            json = in.tree();
+        } catch (java.io.UncheckedIOException e) {
+            return Translation.failed(RecordError.of(RecordError.INVALID_JSON, record.id(), null,
+                    "record is not valid JSON: " + io.auditbridge.core.JsonErrors.describe(e.getCause())));
+        }
         if (!json.isObject()) {
             return Translation.failed(RecordError.of("not_object", record.id(), null, "record is not a JSON object"));
         }
@@ -58,7 +75,7 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
         if (!levelRecorded) {
             e.putAnnotation(AuditLevel.ANNOTATION_INFERRED, "true");
         }
-        String clusterName = record.payload().clusterName();
+        String clusterName = in.clusterName();
         if (clusterName != null && !clusterName.isBlank()) {
             e.putAnnotationIfAbsent(Event.ANNOTATION_CLUSTER_NAME, clusterName.strip());
         }
@@ -83,8 +100,11 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
 
     /** A bounded metric tag for a record that is not an audit Event. */
     static String skipReason(JsonNode json) {
-        String source = text(json, "log_source");
-        String tag = text(json, "tag");
+        return skipReason(text(json, "log_source"), text(json, "tag"));
+    }
+
+    /** As {@link #skipReason(JsonNode)} from the record's {@code log_source} and {@code tag} texts (null: absent or not text). */
+    static String skipReason(String source, String tag) {
         if ("auditd".equals(source) || ".linux-audit.log".equals(tag)) {
             return "auditd";
         }
