@@ -162,7 +162,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         EventBytes.Annotations a = annotationsByCluster.get(cluster);
         if (a == null) {
             java.util.Map<String, String> added = new java.util.LinkedHashMap<>();
-            added.put(ANNOTATION_CLUSTER, cluster);
+            added.put(Event.ANNOTATION_CLUSTER_NAME, cluster);
             added.put(Event.ANNOTATION_SOURCE, "aks");
             a = new EventBytes.Annotations(added);
             if (annotationsByCluster.size() < MAX_CACHED_CLUSTERS) {
