@@ -1,5 +1,11 @@
-package io.auditbridge.core;
+package io.auditbridge.core.testing;
 
+import io.auditbridge.core.Event;
+import io.auditbridge.core.EventReader;
+import io.auditbridge.core.RecordError;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Translation;
+import io.auditbridge.core.Translator;
 import java.util.Map;
 
 /**
