@@ -28,8 +28,7 @@ public final class K8sEventTranslator implements Translator<byte[]> {
                 }
                 out.event(e);
             } else {
-                String code = item.error().startsWith("malformed JSON") ? "invalid_json" : "not_event";
-                out.error(RecordError.of(code, record.id() + "#" + item.index(), item.auditId(), item.error()));
+                out.error(RecordError.of(RecordError.codeOf(item.error(), RecordError.NOT_EVENT), record.id() + "#" + item.index(), item.auditId(), item.error()));
             }
         });
         return out.build();
