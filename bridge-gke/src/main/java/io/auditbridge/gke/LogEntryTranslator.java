@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * {@code k8s.io} → the {@code audit.k8s.io/v1} Event(s) kube-apiserver would have written. Everything GKE
  * does not record is either rebuilt (request URI, HTTP code) or declared missing on the Event.
  *
+ * <p>Two forms, one mapping: the gRPC poller's protobuf {@link LogEntry} ({@link #translate(SourceRecord)}), and
+ * LogEntry JSON from {@code translate}, Pub/Sub and the Cloud Function ({@link #translate(JsonNode, String)}), read
+ * straight from its tree without protobuf. Both become an {@link AuditEntry} and then the same Events, byte for byte
+ * ({@code JsonAndProtoPathsAgreeTest}).
+ *
  * <p>Streaming requests (exec, attach, portforward) must give Falco exactly one {@code ResponseStarted}
  * event per operation, but GKE may log the operation's first entry, its last, or both. So the first entry
  * yields {@code ResponseStarted}, the last yields {@code ResponseStarted} and {@code ResponseComplete}; the
