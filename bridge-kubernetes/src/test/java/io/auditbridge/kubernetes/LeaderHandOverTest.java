@@ -13,7 +13,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.EventJson;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.cli.BridgeCli;
@@ -220,6 +220,8 @@ class LeaderHandOverTest {
             List<String> args = new ArrayList<>(List.of(
                     "--sink", webhook.baseUrl() + "/" + name,
                     "--batch-max-age", "20ms", "--batch-max-events", "25",
+                    // One batch at a time: the hand-over is checked on the exact, ordered sequence each replica sent.
+                    "--sink-concurrency", "1",
                     "--dead-letter-file", dir.resolve(name + "-dead-letter.ndjson").toString(),
                     "--metrics-port", "0", "--metrics-host", "127.0.0.1",
                     "--checkpoint-configmap", CHECKPOINT, "--kubernetes-namespace", NS,
