@@ -110,8 +110,8 @@ class LostLeaseSubprocessTest {
         // Only acknowledged positions: the commit never passes an event the webhook did not take. (A commit that
         // lags the last acknowledgement is allowed: the next leader delivers those again, at least once.)
         assertThat(committed).as("committed only what was acknowledged").isPositive().isLessThanOrEqualTo(acked.size());
-        assertThat(acked).as("acknowledged in order, once each")
-                .containsExactlyElementsOf(LongStream.range(0, acked.size()).mapToObj(LostLeaseSubprocessTest::auditId).toList());
+        assertThat(acked).as("the first events of the source, each acknowledged once").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(LongStream.range(0, acked.size()).mapToObj(LostLeaseSubprocessTest::auditId).toList());
         assertThat(dir.resolve("dead.ndjson")).as("nothing dead-lettered for a down webhook").doesNotExist();
     }
 
