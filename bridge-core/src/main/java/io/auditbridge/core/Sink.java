@@ -1,5 +1,6 @@
 package io.auditbridge.core;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -27,6 +28,7 @@ public interface Sink extends AutoCloseable {
         return getClass().getSimpleName();
     }
 
+    /** Flushes and releases; the only checked failure is an I/O one (a console sink's stream). */
     @Override
-    default void close() throws Exception {}
+    default void close() throws IOException {}
 }

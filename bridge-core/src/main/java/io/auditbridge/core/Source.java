@@ -41,6 +41,7 @@ public interface Source<T> extends AutoCloseable {
         return true;
     }
 
+    /** Releases the source's clients. Throws nothing checked: a runner stopping has nothing to do about it. */
     @Override
-    default void close() throws Exception {}
+    default void close() {}
 }

@@ -9,6 +9,7 @@ import io.auditbridge.core.cli.BridgeCli;
 import io.auditbridge.core.cli.ServerlessOptions;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.push.PushDelivery;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class EksLambdaHandler implements RequestHandler<CloudWatchLogsEven
     }
 
     /** Lambda never closes an instance; tests do. */
-    void close() throws Exception {
+    void close() throws IOException, InterruptedException {
         delivery.pipeline().close();
     }
 }

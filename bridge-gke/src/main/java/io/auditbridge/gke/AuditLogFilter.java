@@ -20,6 +20,11 @@ record AuditLogFilter(String project, boolean dataAccess, List<String> clusters,
 
     /** The filter for entries with {@code from <= timestamp <= to}. */
     String between(Instant from, Instant to) {
+        return between(from, to, true);
+    }
+
+    /** The filter for entries with {@code from <= timestamp}, and {@code <= to} or, not {@code toIncluded}, {@code < to}. */
+    String between(Instant from, Instant to, boolean toIncluded) {
         List<String> terms = new ArrayList<>();
         String logPrefix = "projects/" + project + "/logs/cloudaudit.googleapis.com%2F";
         terms.add(dataAccess
@@ -37,7 +42,7 @@ record AuditLogFilter(String project, boolean dataAccess, List<String> clusters,
             terms.add("(" + extra.trim() + ")");
         }
         terms.add("timestamp>=" + quote(from.toString()));
-        terms.add("timestamp<=" + quote(to.toString()));
+        terms.add((toIncluded ? "timestamp<=" : "timestamp<") + quote(to.toString()));
         return String.join(" AND ", terms);
     }
 

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * last entries share it). Every record carries the {@link Cursor} after it as its position, which the
  * pipeline commits only once the sink acknowledged it; a restart resumes there however long it was down.
  *
- * <p>In backfill mode the one window is {@code [since, until]} and the source is exhausted after it.
+ * <p>In backfill mode the one window is {@code [since, until)} and the source is exhausted after it.
  * Requests stay within a {@link RequestRateLimiter} per minute; RESOURCE_EXHAUSTED and UNAVAILABLE become
  * {@link TransientSourceException}s the runner backs off on; PERMISSION_DENIED, UNAUTHENTICATED and NOT_FOUND
  * become {@link SourceNotReadyException}s (keep polling, {@code /readyz} names the problem); a filter Cloud
@@ -166,7 +166,7 @@ public final class CloudLoggingSource implements Source<LogEntry> {
             windows.abandon();
         }
         Optional<PollingWindow.Range> range = windows.open(clock.instant());
-        range.ifPresent(r -> windowFilter = filter.between(r.start(), r.end()));
+        range.ifPresent(r -> windowFilter = filter.between(r.start(), r.end(), r.endIncluded()));
         return range.isPresent();
     }
 

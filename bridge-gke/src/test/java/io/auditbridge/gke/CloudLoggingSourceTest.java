@@ -230,7 +230,7 @@ class CloudLoggingSourceTest {
         }
 
         assertThat(got).containsExactly("b0", "b1", "b2", "b3", "b4");
-        assertThat(fake.requests().get(2).getFilter()).endsWith("timestamp>=\"2026-11-30T01:00:01Z\" AND timestamp<=\"2026-11-30T02:00:00Z\"");
+        assertThat(fake.requests().get(2).getFilter()).endsWith("timestamp>=\"2026-11-30T01:00:01Z\" AND timestamp<\"2026-11-30T02:00:00Z\"");
         assertThat(fake.requests().get(2).getPageToken()).isEmpty();
         assertThat(metrics.count("auditbridge.gke.duplicates")).isEqualTo(1);
     }

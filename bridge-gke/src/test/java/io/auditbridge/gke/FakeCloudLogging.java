@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  */
 final class FakeCloudLogging implements AutoCloseable {
     private static final Pattern FROM = Pattern.compile("timestamp>=\"([^\"]+)\"");
-    private static final Pattern TO = Pattern.compile("timestamp<=\"([^\"]+)\"");
+    /** {@code timestamp<="…"} (included) or {@code timestamp<"…"} (excluded, a backfill's until). */
+    private static final Pattern TO = Pattern.compile("timestamp<(=?)\"([^\"]+)\"");
 
     static final MethodDescriptor<ListLogEntriesRequest, ListLogEntriesResponse> LIST =
             MethodDescriptor.<ListLogEntriesRequest, ListLogEntriesResponse>newBuilder()
@@ -100,10 +101,12 @@ final class FakeCloudLogging implements AutoCloseable {
     }
 
     private ListLogEntriesResponse answer(ListLogEntriesRequest req) {
-        Instant from = bound(FROM, req.getFilter());
-        Instant to = bound(TO, req.getFilter());
+        Instant from = Instant.parse(bound(FROM, req.getFilter()).group(1));
+        Matcher upper = bound(TO, req.getFilter());
+        Instant to = Instant.parse(upper.group(2));
+        boolean toIncluded = !upper.group(1).isEmpty();
         List<LogEntry> matching = stored.stream()
-                .filter(e -> !ts(e).isBefore(from) && !ts(e).isAfter(to))
+                .filter(e -> !ts(e).isBefore(from) && (toIncluded ? !ts(e).isAfter(to) : ts(e).isBefore(to)))
                 .sorted(Comparator.comparing(FakeCloudLogging::ts).thenComparing(LogEntry::getInsertId))
                 .toList();
         int offset = req.getPageToken().isEmpty() ? 0 : Integer.parseInt(req.getPageToken().substring("page-".length()));
@@ -116,12 +119,12 @@ final class FakeCloudLogging implements AutoCloseable {
         return b.build();
     }
 
-    private static Instant bound(Pattern p, String filter) {
+    private static Matcher bound(Pattern p, String filter) {
         Matcher m = p.matcher(filter);
         if (!m.find()) {
             throw Status.INVALID_ARGUMENT.withDescription("filter without timestamp bound").asRuntimeException();
         }
-        return Instant.parse(m.group(1));
+        return m;
     }
 
     static Instant ts(LogEntry e) {

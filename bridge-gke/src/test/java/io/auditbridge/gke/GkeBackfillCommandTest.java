@@ -55,7 +55,9 @@ class GkeBackfillCommandTest {
             logging.ingest(FakeCloudLogging.auditEntry(id, since.plusSeconds(60L * i)));
             inRange.add(id);
         }
+        // --until is excluded (as EKS's backfill): an entry stamped exactly then belongs to the next range.
         logging.ingest(FakeCloudLogging.auditEntry("before", since.minusSeconds(1)),
+                FakeCloudLogging.auditEntry("at-until", Instant.parse("2026-11-30T00:00:00Z")),
                 FakeCloudLogging.auditEntry("after", Instant.parse("2026-11-30T00:00:01Z")));
 
         StringWriter err = new StringWriter();
@@ -77,7 +79,7 @@ class GkeBackfillCommandTest {
         assertThat(delivered).isEqualTo(inRange);
         assertThat(logging.requests()).hasSize(2);
         assertThat(logging.requests().getFirst().getFilter()).endsWith(
-                "resource.labels.cluster_name=\"prod-1\" AND timestamp>=\"2026-11-29T00:00:00Z\" AND timestamp<=\"2026-11-30T00:00:00Z\"");
+                "resource.labels.cluster_name=\"prod-1\" AND timestamp>=\"2026-11-29T00:00:00Z\" AND timestamp<\"2026-11-30T00:00:00Z\"");
         assertThat(err.toString()).contains("gke backfill 2026-11-29T00:00:00Z .. 2026-11-30T00:00:00Z: 2 requests, 1200 events delivered, 0 skipped, 0 record errors");
     }
 

@@ -263,7 +263,7 @@ public final class BridgeRuntime<T> implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, InterruptedException {
         try {
             pipeline.close();
         } finally {

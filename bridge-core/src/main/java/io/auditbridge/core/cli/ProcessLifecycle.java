@@ -1,5 +1,6 @@
 package io.auditbridge.core.cli;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -26,7 +27,7 @@ public final class ProcessLifecycle {
 
         /** Releases what {@link #stop()} left open; nothing by default. */
         @Override
-        default void close() throws Exception {}
+        default void close() throws IOException {}
     }
 
     private final CountDownLatch stop = new CountDownLatch(1);

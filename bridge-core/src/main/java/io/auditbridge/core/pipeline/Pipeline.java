@@ -8,6 +8,7 @@ import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.retry.Sleeper;
 import io.auditbridge.core.sink.DeadLetters;
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,11 +26,14 @@ import org.slf4j.LoggerFactory;
  * The delivery pipeline, the one place that translates, dedupes, batches, retries and commits:
  *
  * <pre>
- *   Source ──records──▶ submit(): Translator → dedupe → DeliveryQueue (bounded: back-pressure)      {@link Intake}
- *                                                            │ batches (count / bytes / age)
- *                        Sink (retry · split on reject · dead-letter) ◀──┘                       {@link DeliveryLoop}
- *                          │ ack
- *   CheckpointStore ◀── CommitPolicy ◀── AckLedger (acked positions)                               {@link Committer}
+ *   Source ──records──▶ submit()                                                        {@link Intake}
+ *       Translator → dedupe → DeliveryQueue (bounded in flight: back-pressure)
+ *                                  │ batches (count / bytes / age)
+ *                                  ▼                                                    {@link DeliveryLoop}
+ *       Sink (retry · split on reject · dead-letter, or hand back to the caller)
+ *                                  │ acks
+ *                                  ▼                                                    {@link Committer}
+ *       AckLedger (safe positions) → CommitPolicy → CheckpointStore
  * </pre>
  *
  * <p>{@link #submit} may be called from several threads; it blocks while the in-flight bound is reached.
@@ -219,7 +223,7 @@ public final class Pipeline<T> implements AutoCloseable {
      * acknowledged, then closes the sink, the checkpoint store and the dead-letter file.
      */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, InterruptedException {
         if (state.compareAndSet(State.CREATED, State.STOPPED)) {
             closeResources();
             return;
@@ -250,19 +254,23 @@ public final class Pipeline<T> implements AutoCloseable {
         log.info("pipeline stopped source={} committed={}", source, committer.committed());
     }
 
-    private void closeResources() throws Exception {
+    /** Closes all three even when one fails; the first failure is thrown. */
+    private void closeResources() throws IOException {
         Exception first = null;
-        for (AutoCloseable c : new AutoCloseable[] {sink, checkpoints, deadLetterFile}) {
+        for (Closeable c : new Closeable[] {sink::close, checkpoints::close, deadLetterFile::close}) {
             try {
                 c.close();
-            } catch (Exception e) {
+            } catch (IOException | RuntimeException e) {
                 if (first == null) {
                     first = e;
                 }
             }
         }
+        if (first instanceof IOException io) {
+            throw io;
+        }
         if (first != null) {
-            throw first;
+            throw (RuntimeException) first;
         }
     }
 

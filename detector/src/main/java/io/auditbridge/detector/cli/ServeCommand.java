@@ -17,6 +17,7 @@ import io.auditbridge.detector.runtime.DetectorRuntime;
 import io.auditbridge.detector.webhook.K8sAuditWebhook;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             try (runtime; OpsServer o = ops; HttpReceiver r = receiver) {
                 log.info("stopping");
             }

@@ -5,6 +5,7 @@ import io.auditbridge.core.Event;
 import io.auditbridge.core.Sink;
 import io.auditbridge.detector.engine.BatchEvaluator;
 import io.auditbridge.detector.runtime.DetectorRuntime;
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 
@@ -15,16 +16,17 @@ import java.util.List;
  */
 public final class EmbeddedSink implements Sink {
     private final BatchEvaluator evaluator;
-    private final AutoCloseable owned;
+    /** What close() releases: the evaluator, or the whole runtime that owns it. */
+    private final Closeable owned;
 
     public EmbeddedSink(BatchEvaluator evaluator) {
         this.evaluator = evaluator;
-        this.owned = evaluator;
+        this.owned = evaluator::close;
     }
 
     public EmbeddedSink(DetectorRuntime runtime) {
         this.evaluator = runtime.evaluator();
-        this.owned = runtime;
+        this.owned = runtime::close;
     }
 
     @Override
@@ -50,12 +52,6 @@ public final class EmbeddedSink implements Sink {
 
     @Override
     public void close() throws IOException {
-        try {
-            owned.close();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        owned.close();
     }
 }
