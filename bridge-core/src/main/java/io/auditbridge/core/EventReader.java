@@ -214,32 +214,58 @@ public final class EventReader {
          * Unknown (not enough bytes at hand) counts as maybe, which only costs reading it field by field.
          */
         static boolean mayBeEventList(byte[] head) {
-            String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
-            int i = skipSpace(text, 0);
-            if (i >= text.length() || text.charAt(i) != '{') {
+            // On the bytes (no String per Event): every byte compared here is ASCII.
+            int i = skipSpace(head, 0);
+            if (i >= head.length || head[i] != '{') {
                 return true;
             }
-            i = skipSpace(text, i + 1);
-            if (i >= text.length()) {
+            i = skipSpace(head, i + 1);
+            if (i >= head.length) {
                 return true;
             }
-            if (!text.startsWith("\"kind\"", i)) {
-                return text.length() - i < 6 && "\"kind\"".startsWith(text.substring(i));
+            if (!startsWith(head, i, KIND)) {
+                return head.length - i < KIND.length && isPrefix(head, i, KIND);
             }
-            i = skipSpace(text, i + 6);
-            if (i >= text.length()) {
+            i = skipSpace(head, i + KIND.length);
+            if (i >= head.length) {
                 return true;
             }
-            if (text.charAt(i) != ':') {
+            if (head[i] != ':') {
                 return false;
             }
-            i = skipSpace(text, i + 1);
-            String rest = text.substring(Math.min(i, text.length()));
-            return rest.length() < 11 ? "\"EventList\"".startsWith(rest) : rest.startsWith("\"EventList\"");
+            i = skipSpace(head, i + 1);
+            int rest = head.length - Math.min(i, head.length);
+            return rest < EVENT_LIST.length ? isPrefix(head, i, EVENT_LIST) : startsWith(head, i, EVENT_LIST);
         }
 
-        private static int skipSpace(String s, int i) {
-            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\n' || s.charAt(i) == '\r')) {
+        private static final byte[] KIND = "\"kind\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final byte[] EVENT_LIST = "\"EventList\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        /** Whether {@code b} holds all of {@code word} at {@code from}. */
+        private static boolean startsWith(byte[] b, int from, byte[] word) {
+            if (b.length - from < word.length) {
+                return false;
+            }
+            for (int k = 0; k < word.length; k++) {
+                if (b[from + k] != word[k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether the bytes from {@code from} to the end are the start of {@code word}. */
+        private static boolean isPrefix(byte[] b, int from, byte[] word) {
+            for (int k = from; k < b.length; k++) {
+                if (k - from >= word.length || b[k] != word[k - from]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static int skipSpace(byte[] s, int i) {
+            while (i < s.length && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
                 i++;
             }
             return i;

@@ -121,7 +121,7 @@ public final class LogOptions {
 
     private static PatternLayoutEncoder textEncoder(LoggerContext ctx) {
         PatternLayoutEncoder pe = new PatternLayoutEncoder();
-        pe.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n");
+        pe.setPattern(io.auditbridge.core.logging.DefaultLogConfigurator.TEXT_PATTERN);
         pe.setContext(ctx);
         pe.start();
         return pe;
