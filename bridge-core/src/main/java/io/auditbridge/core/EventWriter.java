@@ -40,12 +40,17 @@ public final class EventWriter {
         out.write(LIST_TAIL);
     }
 
-    public static byte[] toEventList(List<Event> events) {
-        int size = LIST_OVERHEAD;
+    /** The exact length of {@link #writeEventList}'s output for {@code events}. */
+    public static long eventListLength(List<Event> events) {
+        long size = LIST_OVERHEAD + Math.max(0, events.size() - 1);
         for (Event e : events) {
-            size += e.size() + 1;
+            size += e.size();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        return size;
+    }
+
+    public static byte[] toEventList(List<Event> events) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.toIntExact(eventListLength(events)));
         try {
             writeEventList(out, events);
         } catch (IOException e) {

@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Delivers batches of Events and says how it went. Called from the pipeline's single delivery thread, one
- * batch at a time; the pipeline owns retries, splitting, dead-lettering and acknowledgement.
+ * Delivers batches of Events and says how it went. Called from the pipeline's delivery threads, at most
+ * {@link #maxConcurrentDeliveries()} batches at a time; the pipeline owns retries, splitting, dead-lettering and
+ * acknowledgement.
  */
 public interface Sink extends AutoCloseable {
     /**
@@ -17,6 +18,15 @@ public interface Sink extends AutoCloseable {
      * <p>Must not throw for delivery failures; a thrown RuntimeException is treated as Retry.
      */
     DeliveryResult deliver(List<Event> events) throws InterruptedException;
+
+    /**
+     * How many batches the pipeline may hand over at once, each from its own thread. The default, 1, delivers
+     * one batch at a time in submission order (a console must keep its output in order). A sink answering more
+     * than 1 must be thread-safe; its batches may then arrive out of order.
+     */
+    default int maxConcurrentDeliveries() {
+        return 1;
+    }
 
     /** For {@code /readyz}: whether the sink can be used. Cheap; never blocks. */
     default boolean isReady() {

@@ -220,6 +220,8 @@ class LeaderHandOverTest {
             List<String> args = new ArrayList<>(List.of(
                     "--sink", webhook.baseUrl() + "/" + name,
                     "--batch-max-age", "20ms", "--batch-max-events", "25",
+                    // One batch at a time: the hand-over is checked on the exact, ordered sequence each replica sent.
+                    "--sink-concurrency", "1",
                     "--dead-letter-file", dir.resolve(name + "-dead-letter.ndjson").toString(),
                     "--metrics-port", "0", "--metrics-host", "127.0.0.1",
                     "--checkpoint-configmap", CHECKPOINT, "--kubernetes-namespace", NS,

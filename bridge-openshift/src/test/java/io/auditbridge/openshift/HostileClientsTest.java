@@ -105,7 +105,7 @@ class HostileClientsTest {
     void everyMalformedClassOnTheMetricsPortIsRefusedAndProbesStillAnswer() throws Exception {
         MalformedRequests.Target ops = new MalformedRequests.Target("/metrics", Map.of("Content-Type", "application/json"),
                 LoadBodies.request(70_000, 1, 2), List.of(), 10L * 1024 * 1024);
-        HostileSuite.run("openshift metrics port", process, metricsPort, ops, HostileSuite.PER_CLASS, () -> {
+        HostileSuite.runOnPortRefusingBodies("openshift metrics port", process, metricsPort, ops, HostileSuite.PER_CLASS, () -> {
             try {
                 return HostileSuite.get("http://127.0.0.1:" + metricsPort + "/healthz").statusCode();
             } catch (Exception e) {

@@ -48,6 +48,12 @@ public final class SinkOptions {
             description = "Connect timeout (default ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
+    // 4: on a loopback or in-cluster webhook one request at a time waits for each answer (issue 15's profile).
+    @Option(names = "--sink-concurrency", paramLabel = "N", defaultValue = "4",
+            description = "Webhook batches on their way at once, 1..64 (default ${DEFAULT-VALUE}); 1 sends one at a time, in "
+                    + "order. Env: AUDITBRIDGE_SINK_CONCURRENCY.")
+    int concurrency = 4;
+
     @Option(names = "--sink-option", paramLabel = "KEY=VALUE", split = ",",
             description = "Settings for a named sink, e.g. rules=/etc/rules.yaml for 'embedded'. Env: AUDITBRIDGE_SINK_OPTION (comma-separated).")
     Map<String, String> sinkOptions = new LinkedHashMap<>();
@@ -105,6 +111,11 @@ public final class SinkOptions {
             b.bearerToken(() -> t);
         }
         b.gzip(gzip).requestTimeout(timeout).connectTimeout(connectTimeout);
+        try {
+            b.maxConcurrentRequests(concurrency);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--sink-concurrency", e.getMessage());
+        }
         if (caFile != null) {
             b.caCertificatesPem(read("--sink-ca-file", caFile));
         }

@@ -44,8 +44,8 @@ final class Committer {
         return committed;
     }
 
-    /** After a batch (delivery thread): commits when the policy says so. */
-    void batchDone() {
+    /** After a batch (delivery threads): commits when the policy says so. */
+    synchronized void batchDone() {
         batchesSinceCommit++;
         if (policy.shouldCommit(batchesSinceCommit, Duration.ofMillis(Math.max(0, clock.millis() - lastCommitMillis)))) {
             commit();

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The delivery thread's work: take a batch from the {@link DeliveryQueue}, send it to the {@link Sink} until it
  * is acknowledged, dead-lettered (refused for its content, or out of retry budget when pollers give up) or handed
- * back to the caller, then let the {@link Committer} commit. One batch at a time, so events keep their order.
+ * back to the caller, then let the {@link Committer} commit. Each delivery thread runs this loop: one thread
+ * delivers one batch at a time, so events keep their order; a sink that takes several batches at once
+ * ({@link Sink#maxConcurrentDeliveries()}) gets one thread per batch, and its batches may overlap.
  */
 final class DeliveryLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
@@ -182,8 +184,10 @@ final class DeliveryLoop implements Runnable {
             if (onGiveUp == Pipeline.OnGiveUp.FAIL_SUBMISSION) {
                 dedupe.firstTime(p.event().dedupeKey());
             }
-            finish(p);
+            finishRecord(p);
         }
+        // The batch's room is freed at once: one wake-up of a waiting submitter, not one per event.
+        queue.release(part);
         String ts = part.getLast().event().stageTimestamp();
         if (ts != null) {
             try {
@@ -195,13 +199,18 @@ final class DeliveryLoop implements Runnable {
     }
 
     private void finish(PendingEvent p) {
+        finishRecord(p);
+        queue.release(p);
+    }
+
+    /** The event is done: acks its record and the copies that followed it; the caller releases its room. */
+    private void finishRecord(PendingEvent p) {
         Outcomes.acked(p.record());
         if (onGiveUp == Pipeline.OnGiveUp.DEAD_LETTER) {
             for (AckLedger.Entry follower : copies.finished(p.event().dedupeKey())) {
                 Outcomes.acked(follower);
             }
         }
-        queue.release(p);
     }
 
     private void giveUp(List<PendingEvent> part, int attempts, String reason) throws InterruptedException {

@@ -11,10 +11,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * The bounded hand-off between submitting threads and the delivery thread. An event counts as in flight from
  * {@link #put} until {@link #release}; {@code put} blocks while the in-flight count or bytes are at their bound,
  * which is what slows a source down when the sink is slow (memory stays bounded).
+ *
+ * <p>Each waiter has its own condition and is woken only when what it waits for may have happened: a delivery
+ * thread when the buffer gets its first event, fills a batch, or is flushed; a submitter when room was freed;
+ * an idle waiter when nothing is left in flight. (One shared condition signalled on every put and release woke
+ * the delivery thread once per event and the submitter once per acknowledged event.) Several delivery threads
+ * may take batches at once.
  */
 final class DeliveryQueue {
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /** Submitters waiting for room. */
+    private final Condition room = lock.newCondition();
+    /** Delivery threads waiting for a batch to be due. */
+    private final Condition work = lock.newCondition();
+    /** {@link #awaitIdle} callers. */
+    private final Condition idle = lock.newCondition();
     private final Batcher batcher;
     private final int maxInFlightEvents;
     private final long maxInFlightBytes;
@@ -49,7 +60,7 @@ final class DeliveryQueue {
         try {
             while (!closed && !intakeClosed && inFlightEvents > 0
                     && (inFlightEvents + 1 > maxInFlightEvents || inFlightBytes + e.size() > maxInFlightBytes)) {
-                changed.await();
+                room.await();
             }
             if (intakeClosed) {
                 return false;
@@ -59,8 +70,14 @@ final class DeliveryQueue {
             }
             inFlightEvents++;
             inFlightBytes += e.size();
+            boolean wasEmpty = batcher.isEmpty();
+            boolean wasFull = batcher.isFull();
             batcher.add(e, clock.millis());
-            changed.signalAll();
+            // An empty buffer's waiters sleep without a deadline: the first event starts the age clock. A full
+            // batch is due now. Otherwise a waiting delivery thread wakes by itself when the oldest event is due.
+            if (wasEmpty || (!wasFull && batcher.isFull())) {
+                work.signal();
+            }
             return true;
         } finally {
             lock.unlock();
@@ -80,7 +97,7 @@ final class DeliveryQueue {
             }
             shuttingDown = true;
             flushRequested = true;
-            changed.signalAll();
+            signalEveryone();
         } finally {
             lock.unlock();
         }
@@ -99,6 +116,9 @@ final class DeliveryQueue {
                     List<PendingEvent> batch = batcher.take();
                     if (batcher.isEmpty()) {
                         flushRequested = false;
+                    } else if (batcher.isDue(now) || flushRequested || closed) {
+                        // More is due than one batch: hand it to another delivery thread, if one waits.
+                        work.signal();
                     }
                     return batch;
                 }
@@ -107,9 +127,9 @@ final class DeliveryQueue {
                 }
                 long wait = batcher.millisUntilDue(now);
                 if (wait == Long.MAX_VALUE) {
-                    changed.await();
+                    work.await();
                 } else {
-                    changed.await(Math.max(1, wait), TimeUnit.MILLISECONDS);
+                    work.await(Math.max(1, wait), TimeUnit.MILLISECONDS);
                 }
             }
         } finally {
@@ -123,10 +143,40 @@ final class DeliveryQueue {
         try {
             inFlightEvents--;
             inFlightBytes -= e.size();
-            changed.signalAll();
+            released();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Every event of {@code done} is done (an acknowledged batch): their room is free again, with one wake-up. */
+    public void release(List<PendingEvent> done) {
+        if (done.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (PendingEvent e : done) {
+                inFlightEvents--;
+                inFlightBytes -= e.size();
+            }
+            released();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void released() {
+        room.signalAll();
+        if (inFlightEvents == 0) {
+            idle.signalAll();
+        }
+    }
+
+    private void signalEveryone() {
+        room.signalAll();
+        work.signalAll();
+        idle.signalAll();
     }
 
     /** Sends whatever is buffered now, without waiting for the batch to fill or age. */
@@ -134,7 +184,9 @@ final class DeliveryQueue {
         lock.lock();
         try {
             flushRequested = true;
-            changed.signalAll();
+            if (!batcher.isEmpty()) {
+                work.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -146,14 +198,16 @@ final class DeliveryQueue {
         lock.lockInterruptibly();
         try {
             flushRequested = true;
-            changed.signalAll();
+            if (!batcher.isEmpty()) {
+                work.signal();
+            }
             while (inFlightEvents > 0) {
                 long until = shuttingDown && shutdownDeadlineNanos - deadline < 0 ? shutdownDeadlineNanos : deadline;
                 long left = until - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                changed.awaitNanos(left);
+                idle.awaitNanos(left);
             }
             return true;
         } finally {
@@ -166,7 +220,7 @@ final class DeliveryQueue {
         lock.lock();
         try {
             closed = true;
-            changed.signalAll();
+            signalEveryone();
         } finally {
             lock.unlock();
         }

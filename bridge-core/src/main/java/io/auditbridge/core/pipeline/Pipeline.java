@@ -12,6 +12,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>{@link #submit} may be called from several threads; it blocks while the in-flight bound is reached.
- * One delivery thread sends one batch at a time, so events reach the sink in submission order. A source
+ * Delivery threads take batches from the queue, as many as the sink takes at once
+ * ({@link Sink#maxConcurrentDeliveries()}): with one, batches reach the sink in submission order; with more,
+ * each batch keeps its order but batches may overlap and arrive out of order. A source
  * position is committed only once every event of every record up to it was acknowledged or dead-lettered.
  * This class owns the lifecycle and wires the package-private parts together; each part is one step above.
  */
@@ -73,7 +76,8 @@ public final class Pipeline<T> implements AutoCloseable {
     private final Intake<T> intake;
     private final DeliveryLoop delivery;
     private final Committer committer;
-    private final Thread deliveryThread;
+    /** One per batch the sink may take at once ({@link Sink#maxConcurrentDeliveries()}), all running {@link #delivery}. */
+    private final List<Thread> deliveryThreads;
 
     private Pipeline(Builder<T> b) {
         this.source = b.source;
@@ -94,7 +98,13 @@ public final class Pipeline<T> implements AutoCloseable {
         this.delivery = new DeliveryLoop(source, sink, queue, dedupe, copies, committer, deadLetters, waits, metrics,
                 b.onGiveUp, b.clock, b.onFatalError);
         // Daemon: close() drains and commits; a sink stuck past the shutdown timeout must not keep the JVM alive.
-        this.deliveryThread = Thread.ofPlatform().name("auditbridge-delivery-" + source).daemon(true).unstarted(delivery);
+        int threads = Math.max(1, sink.maxConcurrentDeliveries());
+        List<Thread> delivering = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            delivering.add(Thread.ofPlatform().name("auditbridge-delivery-" + source + (i == 0 ? "" : "-" + i)).daemon(true)
+                    .unstarted(delivery));
+        }
+        this.deliveryThreads = List.copyOf(delivering);
         metrics.gauge("auditbridge.inflight.events", "Events submitted and not yet acknowledged", queue::inFlightEvents);
         metrics.gauge("auditbridge.inflight.bytes", "Bytes of events submitted and not yet acknowledged", queue::inFlightBytes);
     }
@@ -111,7 +121,7 @@ public final class Pipeline<T> implements AutoCloseable {
         }
         Map<String, String> committed = committer.load();
         move(State.CREATED, State.STARTED);
-        deliveryThread.start();
+        deliveryThreads.forEach(Thread::start);
         log.info("pipeline started source={} sink={} committed={}", source, sink.describe(), committed);
         return committed;
     }
@@ -169,9 +179,9 @@ public final class Pipeline<T> implements AutoCloseable {
         return metrics;
     }
 
-    /** For {@code /healthz}: the delivery thread is running. */
+    /** For {@code /healthz}: every delivery thread is running. */
     public boolean isAlive() {
-        return deliveryThread.isAlive();
+        return deliveryThreads.stream().allMatch(Thread::isAlive);
     }
 
     /** For {@code /readyz}: started and the sink is usable. */
@@ -189,7 +199,7 @@ public final class Pipeline<T> implements AutoCloseable {
         if (now != State.STARTED) {
             return now == State.CREATED ? "pipeline not started" : "pipeline " + now.name().toLowerCase(Locale.ROOT);
         }
-        if (!deliveryThread.isAlive()) {
+        if (!isAlive()) {
             return "delivery thread stopped";
         }
         String s = delivery.sinkProblem();
@@ -241,17 +251,28 @@ public final class Pipeline<T> implements AutoCloseable {
                     lag.pendingRecords(), lag.mostBackloggedPartition(), lag.mostBackloggedPending());
             stop.countDown();
         }
-        deliveryThread.join(shutdownTimeout.toMillis());
-        if (deliveryThread.isAlive()) {
+        joinDeliveryThreads(shutdownTimeout);
+        if (deliveryThreads.stream().anyMatch(Thread::isAlive)) {
             stop.countDown();
-            deliveryThread.interrupt();
-            deliveryThread.join(shutdownTimeout.toMillis());
+            deliveryThreads.forEach(Thread::interrupt);
+            joinDeliveryThreads(shutdownTimeout);
         }
         stop.countDown();
         committer.commit();
         state.set(State.STOPPED);
         closeResources();
         log.info("pipeline stopped source={} committed={}", source, committer.committed());
+    }
+
+    /** Waits for every delivery thread to end, at most {@code timeout} in all. */
+    private void joinDeliveryThreads(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread t : deliveryThreads) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                t.join(Duration.ofNanos(left));
+            }
+        }
     }
 
     /** Closes all three even when one fails; the first failure is thrown. */

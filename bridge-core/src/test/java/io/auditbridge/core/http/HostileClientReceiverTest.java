@@ -62,6 +62,22 @@ class HostileClientReceiverTest {
         }
     }
 
+    /**
+     * Issue 12: the connection cap is for floods, not for a burst of stalled bodies the receiver answers itself.
+     * The JDK closes connections over its cap at accept, before any handler runs; a client that has written its
+     * request then sees a reset instead of the 503. The old cap (512) did that to every stalled body beyond it.
+     */
+    @Test
+    void moreStalledBodiesAtOnceThanTheOldConnectionCapAreEachAnswered503WithRetryAfter() throws Exception {
+        try (HttpReceiver r = start(HttpReceiverConfig.builder().requestTimeout(Duration.ofSeconds(2)).maxConcurrent(64),
+                req -> HandlerResponse.text(200, "ok"))) {
+            HostileClient client = new HostileClient("127.0.0.1", r.port(), Duration.ofSeconds(40));
+            HostileClient.Report report = client.run(target(), List.of(MalformedRequests.Kind.SLOW_BODY), 700, 8, 700);
+            System.out.println("700 stalled bodies at once, 64 permits:\n" + report);
+            assertThat(report.outcomes().get(MalformedRequests.Kind.SLOW_BODY)).containsOnlyKeys("503-timeout", "503-busy");
+        }
+    }
+
     /** Issue 12: a declared length far over the limit is answered 413 at once, the body never sent or waited for. */
     @Test
     void aDeclaredLengthOverTheLimitIsAnswered413WithoutWaitingForTheBody() throws Exception {
