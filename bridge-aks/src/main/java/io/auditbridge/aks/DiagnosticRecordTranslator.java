@@ -36,8 +36,6 @@ import java.util.regex.Pattern;
 public final class DiagnosticRecordTranslator implements Translator<byte[]> {
     /** The Diagnostic Settings categories that carry audit Events. */
     public static final Set<String> AUDIT_CATEGORIES = Set.of("kube-audit", "kube-audit-admin");
-    /** The annotation Falco reads {@code ka.cluster.name} from. */
-    public static final String ANNOTATION_CLUSTER = "cluster_name";
 
     private static final Pattern CLUSTER = Pattern.compile("/managedclusters/([^/]+)", Pattern.CASE_INSENSITIVE);
 
@@ -164,7 +162,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         EventBytes.Annotations a = annotationsByCluster.get(cluster);
         if (a == null) {
             java.util.Map<String, String> added = new java.util.LinkedHashMap<>();
-            added.put(ANNOTATION_CLUSTER, cluster);
+            added.put(Event.ANNOTATION_CLUSTER_NAME, cluster);
             added.put(Event.ANNOTATION_SOURCE, "aks");
             a = new EventBytes.Annotations(added);
             if (annotationsByCluster.size() < MAX_CACHED_CLUSTERS) {
@@ -186,10 +184,10 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         try (JsonParser p = EventJson.MAPPER.createParser(text, offset, length)) {
             return EventJson.MAPPER.readTree(p);
         } catch (JsonEOFException e) {
-            return new LogProblem("truncated", EventValidation.recoverAuditId(CharBuffer.wrap(text, offset, length)),
+            return new LogProblem(RecordError.TRUNCATED, EventValidation.recoverAuditId(CharBuffer.wrap(text, offset, length)),
                     "properties.log ends inside the JSON after " + length + " chars (AKS cuts logs at 16 KiB)");
         } catch (IOException e) {
-            return new LogProblem("invalid_json", EventValidation.recoverAuditId(CharBuffer.wrap(text, offset, length)),
+            return new LogProblem(RecordError.INVALID_JSON, EventValidation.recoverAuditId(CharBuffer.wrap(text, offset, length)),
                     "properties.log is not JSON: " + JsonErrors.describe(e));
         }
     }
@@ -229,12 +227,12 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         JsonNode node = (JsonNode) log;
         String problem = EventValidation.problem(node);
         if (problem != null) {
-            out.error(RecordError.of("not_event", itemId(messageId, index), EventValidation.recoverAuditId(node), "properties.log: " + problem));
+            out.error(RecordError.of(RecordError.NOT_EVENT, itemId(messageId, index), EventValidation.recoverAuditId(node), "properties.log: " + problem));
             return;
         }
         Event event = Event.of((ObjectNode) node);
         if (cluster != null) {
-            event.putAnnotationIfAbsent(ANNOTATION_CLUSTER, cluster);
+            event.putAnnotationIfAbsent(Event.ANNOTATION_CLUSTER_NAME, cluster);
         }
         event.putAnnotationIfAbsent(Event.ANNOTATION_SOURCE, "aks");
         out.event(event);

@@ -40,7 +40,7 @@ class PassThroughEquivalenceTest {
             Event e = Event.of((ObjectNode) node);
             String cluster = naming.nameFor(record.path("resourceId").asText(null));
             if (cluster != null) {
-                e.putAnnotationIfAbsent(DiagnosticRecordTranslator.ANNOTATION_CLUSTER, cluster);
+                e.putAnnotationIfAbsent(Event.ANNOTATION_CLUSTER_NAME, cluster);
             }
             e.putAnnotationIfAbsent(Event.ANNOTATION_SOURCE, "aks");
             out.add(EventJson.MAPPER.readTree(e.toJsonBytes()));

@@ -24,6 +24,11 @@ public final class Event {
     public static final String ANNOTATION_MISSING = "auditbridge.io/missing";
     /** Annotation naming the provider the Event came from: {@code gke}, {@code eks}, {@code aks}, {@code openshift}. */
     public static final String ANNOTATION_SOURCE = "auditbridge.io/source";
+    /**
+     * Annotation naming the cluster the Event came from: Falco's {@code ka.cluster.name} reads it, and
+     * k8saudit-gke writes it from the LogEntry's {@code cluster_name} resource label.
+     */
+    public static final String ANNOTATION_CLUSTER_NAME = "cluster_name";
 
     /** Null until asked for when the Event was built from its bytes alone ({@link #ofValidatedBytes}). */
     private volatile ObjectNode json;

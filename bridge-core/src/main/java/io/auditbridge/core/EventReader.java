@@ -74,7 +74,7 @@ public final class EventReader {
         try (JsonParser p = reader.createParser(json)) {
             new Reading(p, reader, new ArraySource(json), out, true).roots();
         } catch (IOException e) {
-            out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
+            out.accept(Item.bad(-1, RecordError.MALFORMED_JSON + ": " + JsonErrors.describe(e), null));
         }
     }
 
@@ -99,7 +99,7 @@ public final class EventReader {
         try (JsonParser p = EventJson.MAPPER.createParser(recorder)) {
             new Reading(p, EventJson.MAPPER.reader(), recorder, out, keepSource).roots();
         } catch (JsonProcessingException e) {
-            out.accept(Item.bad(-1, "malformed JSON: " + JsonErrors.describe(e), null));
+            out.accept(Item.bad(-1, RecordError.MALFORMED_JSON + ": " + JsonErrors.describe(e), null));
         }
     }
 

@@ -29,8 +29,6 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
     /** The prefix of the log streams EKS writes audit Events to: {@code kube-apiserver-audit-<32 hex>}. */
     public static final String AUDIT_STREAM_PREFIX = "kube-apiserver-audit";
     public static final String PROVIDER = "eks";
-    /** The annotation Falco's k8saudit plugin reads as {@code ka.cluster.name}. */
-    public static final String CLUSTER_NAME_ANNOTATION = "cluster_name";
 
     static final String TRUNCATED_SUFFIX = "[Truncated...]";
 
@@ -60,7 +58,7 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
         Map<String, String> added = new LinkedHashMap<>();
         added.put(Event.ANNOTATION_SOURCE, PROVIDER);
         if (this.clusterName != null) {
-            added.put(CLUSTER_NAME_ANNOTATION, this.clusterName);
+            added.put(Event.ANNOTATION_CLUSTER_NAME, this.clusterName);
         }
         this.annotating = Annotating.of(added);
     }
@@ -68,7 +66,7 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
     private static Annotating annotatingFor(String cluster) {
         Map<String, String> added = new LinkedHashMap<>();
         added.put(Event.ANNOTATION_SOURCE, PROVIDER);
-        added.put(CLUSTER_NAME_ANNOTATION, cluster);
+        added.put(Event.ANNOTATION_CLUSTER_NAME, cluster);
         return Annotating.of(added);
     }
 
@@ -111,7 +109,7 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
             return Translation.failed(RecordError.of("empty", in.id(), null, "empty log message"));
         }
         if (message.endsWith(TRUNCATED_SUFFIX)) {
-            return Translation.failed(RecordError.of("truncated", in.id(), EventValidation.recoverAuditId(message),
+            return Translation.failed(RecordError.of(RecordError.TRUNCATED, in.id(), EventValidation.recoverAuditId(message),
                     "log line truncated by CloudWatch Logs (" + message.length() + " chars); the Event cannot be parsed"));
         }
         byte[] text = message.getBytes(StandardCharsets.UTF_8);
@@ -130,10 +128,10 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
         EventReader.read(spliced != null ? spliced : text, item -> {
             if (item.isEvent()) {
                 out.event(annotate(item.event(), cluster));
-            } else if (item.error().startsWith("malformed JSON")) {
-                out.error(RecordError.of("invalid_json", in.id(), EventValidation.recoverAuditId(message), item.error()));
+            } else if (item.error().startsWith(RecordError.MALFORMED_JSON)) {
+                out.error(RecordError.of(RecordError.INVALID_JSON, in.id(), EventValidation.recoverAuditId(message), item.error()));
             } else {
-                out.error(RecordError.of("not_event", in.id(), item.auditId(), item.error()));
+                out.error(RecordError.of(RecordError.NOT_EVENT, in.id(), item.auditId(), item.error()));
             }
         });
         return out.build();
@@ -142,7 +140,7 @@ public final class EksAuditTranslator implements Translator<CloudWatchLogEvent> 
     private static Event annotate(Event e, String cluster) {
         e.putAnnotationIfAbsent(Event.ANNOTATION_SOURCE, PROVIDER);
         if (cluster != null) {
-            e.putAnnotationIfAbsent(CLUSTER_NAME_ANNOTATION, cluster);
+            e.putAnnotationIfAbsent(Event.ANNOTATION_CLUSTER_NAME, cluster);
         }
         return e;
     }

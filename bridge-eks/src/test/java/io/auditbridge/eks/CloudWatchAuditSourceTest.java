@@ -22,7 +22,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.auditbridge.core.SourceNotReadyException;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.TransientSourceException;
-import io.auditbridge.core.checkpoint.MemoryCheckpointStore;
+import io.auditbridge.core.testing.MemoryCheckpointStore;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.SourceRunner;
 import io.auditbridge.core.retry.RetryPolicy;

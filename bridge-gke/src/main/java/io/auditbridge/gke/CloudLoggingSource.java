@@ -58,6 +58,7 @@ public final class CloudLoggingSource implements Source<LogEntry> {
     private final Counter throttled;
     private final Counter budgetWaits;
     private final Counter duplicates;
+    private final Counter behindCursor;
 
     /** (timestamp, insertId) handed on since cursor − overlap; older keys are pruned as the cursor moves. */
     private final OverlapDedupe seen = new OverlapDedupe();
@@ -109,6 +110,8 @@ public final class CloudLoggingSource implements Source<LogEntry> {
         this.throttled = metrics.counter("auditbridge.gke.throttled", "entries.list requests refused with RESOURCE_EXHAUSTED");
         this.budgetWaits = metrics.counter("auditbridge.gke.read_budget_waits", "Polls that waited because the read budget was spent");
         this.duplicates = metrics.counter("auditbridge.gke.duplicates", "Entries read again in the overlap and skipped");
+        this.behindCursor = metrics.counter("auditbridge.gke.behind_cursor",
+                "New entries whose timestamp was already behind the cursor (ingested late, caught only by the overlap)");
     }
 
     /** The partition the positions are committed under: one per project. */
@@ -221,6 +224,9 @@ public final class CloudLoggingSource implements Source<LogEntry> {
         if (!remember(ts, Set.of(id))) {
             duplicates.increment();
             return;
+        }
+        if (windows.isLate(ts)) {
+            behindCursor.increment();
         }
         Instant before = cursor.timestamp();
         cursor = cursor.after(id, ts);

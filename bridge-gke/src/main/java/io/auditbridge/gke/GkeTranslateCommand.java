@@ -1,5 +1,6 @@
 package io.auditbridge.gke;
 
+import io.auditbridge.core.RecordError;
 import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
@@ -81,7 +82,7 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
                 if (!LineReader.isBlank(line)) {
                     JsonNode value = wholeValue(line);
                     out.accept(SourceRecord.unpositioned(name + "#" + index++, value != null ? JsonValue.of(value)
-                            : JsonValue.malformed("malformed JSON at line " + lines.lineNumber())));
+                            : JsonValue.malformed(RecordError.MALFORMED_JSON + " at line " + lines.lineNumber())));
                 }
             }
             return;

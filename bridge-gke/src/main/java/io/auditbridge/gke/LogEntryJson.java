@@ -9,6 +9,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
 import io.auditbridge.core.EventJson;
+import io.auditbridge.core.RecordError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,6 +39,9 @@ final class LogEntryJson {
     }
 
     private LogEntryJson() {}
+
+    /** Error code of an item that is JSON but not a LogEntry (e.g. a Pub/Sub message of another shape). */
+    static final String NOT_LOG_ENTRY = "not_log_entry";
 
     /**
      * One LogEntry found in the input, or why an item is not one. Exactly one of entry/error/skip is set;
@@ -81,7 +85,7 @@ final class LogEntryJson {
             try {
                 values.add(EventJson.MAPPER.readTree(lines[i]));
             } catch (JsonProcessingException e) {
-                errors.add(new Item(errors.size(), null, "malformed JSON at line " + (i + 1), null, null));
+                errors.add(new Item(errors.size(), null, RecordError.MALFORMED_JSON + " at line " + (i + 1), null, null));
             }
         }
         return values;

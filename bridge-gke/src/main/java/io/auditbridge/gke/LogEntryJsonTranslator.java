@@ -30,7 +30,7 @@ public final class LogEntryJsonTranslator implements Translator<byte[]> {
      */
     Translator<JsonValue> forValues() {
         return record -> record.payload().tree() == null
-                ? Translation.failed(RecordError.of("invalid_json", record.id(), null, record.payload().malformed()))
+                ? Translation.failed(RecordError.of(RecordError.INVALID_JSON, record.id(), null, record.payload().malformed()))
                 : translate(record.id(), LogEntryJson.items(record.payload().tree()), true);
     }
 
@@ -49,8 +49,7 @@ public final class LogEntryJsonTranslator implements Translator<byte[]> {
             } else if (item.skip() != null) {
                 out.skip(item.skip());
             } else {
-                String code = item.error().startsWith("malformed JSON") ? "invalid_json" : "not_log_entry";
-                out.error(RecordError.of(code, itemId, item.insertId(), item.error()));
+                out.error(RecordError.of(RecordError.codeOf(item.error(), LogEntryJson.NOT_LOG_ENTRY), itemId, item.insertId(), item.error()));
             }
         }
         return out.build();

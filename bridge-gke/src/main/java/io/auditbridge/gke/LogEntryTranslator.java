@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * {@code k8s.io} → the {@code audit.k8s.io/v1} Event(s) kube-apiserver would have written. Everything GKE
  * does not record is either rebuilt (request URI, HTTP code) or declared missing on the Event.
  *
+ * <p>Two forms, one mapping: the gRPC poller's protobuf {@link LogEntry} ({@link #translate(SourceRecord)}), and
+ * LogEntry JSON from {@code translate}, Pub/Sub and the Cloud Function ({@link #translate(JsonNode, String)}), read
+ * straight from its tree without protobuf. Both become an {@link AuditEntry} and then the same Events, byte for byte
+ * ({@code JsonAndProtoPathsAgreeTest}).
+ *
  * <p>Streaming requests (exec, attach, portforward) must give Falco exactly one {@code ResponseStarted}
  * event per operation, but GKE may log the operation's first entry, its last, or both. So the first entry
  * yields {@code ResponseStarted}, the last yields {@code ResponseStarted} and {@code ResponseComplete}; the
@@ -51,7 +56,7 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
     private static final Set<String> STREAMING = Set.of("exec", "attach", "portforward");
     /** Verbs whose request carries an object in Kubernetes; GKE logs some of those at Metadata level only. */
     private static final Set<String> BODY_VERBS = Set.of("create", "update", "patch");
-    private static final List<String> CLUSTER_LABELS = List.of("cluster_name", "location", "project_id");
+    private static final List<String> CLUSTER_LABELS = List.of(Event.ANNOTATION_CLUSTER_NAME, "location", "project_id");
     /** {@code core.k8s.io/v1.Pod}, {@code rbac.authorization.k8s.io/v1.ClusterRole}. */
     private static final Pattern TYPE = Pattern.compile("([a-z0-9.-]+)/(v\\d+(?:(?:alpha|beta)\\d+)?)\\.([A-Z][A-Za-z0-9]*)");
     /** Groups that have no dot in Kubernetes; GKE writes them {@code apps.k8s.io}. */
@@ -116,7 +121,7 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
             parsed = LogEntryJson.parse(entry);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             // The parser message can quote input; keep only its first clause.
-            return Translation.failed(RecordError.of("not_log_entry", recordId, entry.path("insertId").asText(null),
+            return Translation.failed(RecordError.of(LogEntryJson.NOT_LOG_ENTRY, recordId, entry.path("insertId").asText(null),
                     "invalid LogEntry: " + LogEntryJson.firstClause(e.getMessage())));
         }
         return translate(parsed, recordId);

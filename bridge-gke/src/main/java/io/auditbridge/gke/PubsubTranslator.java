@@ -1,6 +1,7 @@
 package io.auditbridge.gke;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.auditbridge.core.Event;
 import io.auditbridge.core.RecordError;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translation;
@@ -54,8 +55,7 @@ final class PubsubTranslator implements Translator<byte[]> {
             } else if (item.skip() != null) {
                 t = Translation.skipped(item.skip());
             } else {
-                String code = item.error().startsWith("malformed JSON") ? "invalid_json" : "not_log_entry";
-                t = Translation.failed(RecordError.of(code, itemId, item.insertId(), item.error()));
+                t = Translation.failed(RecordError.of(RecordError.codeOf(item.error(), LogEntryJson.NOT_LOG_ENTRY), itemId, item.insertId(), item.error()));
             }
             out.addAll(new Translation(t.events(), List.of(), t.skipped()));
             for (RecordError e : t.errors()) {
@@ -76,7 +76,7 @@ final class PubsubTranslator implements Translator<byte[]> {
             return true;
         }
         JsonNode labels = resource.path("labels");
-        return matches(clusters, labels.path("cluster_name")) && matches(locations, labels.path("location"));
+        return matches(clusters, labels.path(Event.ANNOTATION_CLUSTER_NAME)) && matches(locations, labels.path("location"));
     }
 
     private static boolean matches(Set<String> allowed, JsonNode label) {

@@ -138,6 +138,7 @@ class CloudLoggingSourceTest {
         assertThat(fake.requests().get(1).getFilter()).endsWith("timestamp>=\"2026-11-30T01:59:15Z\" AND timestamp<=\"2026-11-30T01:59:35Z\"");
         assertThat(ids(second)).containsExactly("e3", "e4");
         assertThat(metrics.count("auditbridge.gke.duplicates")).isEqualTo(2);
+        assertThat(metrics.count("auditbridge.gke.behind_cursor")).as("e3, as EKS counts its late events").isEqualTo(1);
         assertThat(Cursor.decode(second.get(0).position())).isEqualTo(new Cursor(at("01:59:25"), java.util.Set.of("e2")));
         assertThat(Cursor.decode(second.get(1).position())).isEqualTo(new Cursor(at("01:59:33"), java.util.Set.of("e4")));
     }

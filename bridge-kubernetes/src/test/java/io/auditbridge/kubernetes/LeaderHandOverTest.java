@@ -13,7 +13,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.auditbridge.core.CheckpointStore;
 import io.auditbridge.core.EventJson;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.cli.BridgeCli;

@@ -1,6 +1,6 @@
 package io.auditbridge.kubernetes;
 
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.cli.BridgeCli;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.LogOptions;

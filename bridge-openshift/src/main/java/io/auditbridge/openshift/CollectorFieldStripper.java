@@ -312,7 +312,7 @@ final class CollectorFieldStripper {
         Map<String, String> add = new LinkedHashMap<>();
         add.put(Event.ANNOTATION_SOURCE, OpenShiftTranslator.PROVIDER);
         if (cluster != null) {
-            add.put(OpenShiftTranslator.ANNOTATION_CLUSTER_NAME, cluster);
+            add.put(Event.ANNOTATION_CLUSTER_NAME, cluster);
         }
         if (id != null) {
             add.put(OpenShiftTranslator.ANNOTATION_CLUSTER_ID, id);

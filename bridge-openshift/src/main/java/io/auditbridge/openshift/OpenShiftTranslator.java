@@ -24,8 +24,6 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
     private final CollectorFieldStripper stripper = new CollectorFieldStripper();
 
     public static final String PROVIDER = "openshift";
-    /** Falco's {@code ka.cluster.name} reads this annotation. */
-    public static final String ANNOTATION_CLUSTER_NAME = "cluster_name";
     public static final String ANNOTATION_CLUSTER_ID = "auditbridge.io/openshift-cluster-id";
     public static final String ANNOTATION_LABELS = "auditbridge.io/openshift-labels";
 
@@ -54,7 +52,7 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
         try {
             json = in.tree();
         } catch (java.io.UncheckedIOException e) {
-            return Translation.failed(RecordError.of("invalid_json", record.id(), null,
+            return Translation.failed(RecordError.of(RecordError.INVALID_JSON, record.id(), null,
                     "record is not valid JSON: " + io.auditbridge.core.JsonErrors.describe(e.getCause())));
         }
         if (!json.isObject()) {
@@ -79,7 +77,7 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
         }
         String clusterName = in.clusterName();
         if (clusterName != null && !clusterName.isBlank()) {
-            e.putAnnotationIfAbsent(ANNOTATION_CLUSTER_NAME, clusterName.strip());
+            e.putAnnotationIfAbsent(Event.ANNOTATION_CLUSTER_NAME, clusterName.strip());
         }
         if (openshift != null && openshift.isObject()) {
             JsonNode id = openshift.get("cluster_id");

@@ -154,6 +154,8 @@ class ManifestsTest {
         assertThat(sa.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
         assertThat(pod.getAutomountServiceAccountToken()).as(what + ": only pollers get an API token")
                 .isEqualTo(source.endsWith("-poller"));
+        assertThat(pod.getEnableServiceLinks()).as(what + ": no Service-link variables (AUDITBRIDGE_PORT=tcp://… would be read as configuration)")
+                .isFalse();
 
         Container c = pod.getContainers().getFirst();
         assertThat(pod.getContainers()).hasSize(1);

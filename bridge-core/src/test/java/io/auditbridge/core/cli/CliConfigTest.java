@@ -2,7 +2,7 @@ package io.auditbridge.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
 import java.io.ByteArrayOutputStream;

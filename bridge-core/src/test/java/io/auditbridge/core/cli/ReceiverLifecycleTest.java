@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.push.PushBudget;
 import io.auditbridge.core.push.PushDelivery;

@@ -2,7 +2,7 @@ package io.auditbridge.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.sink.DeadLetterFile;
 import io.auditbridge.core.sink.WebhookSink;
 import io.auditbridge.core.testing.ListSource;

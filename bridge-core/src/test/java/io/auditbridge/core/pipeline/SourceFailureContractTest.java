@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.auditbridge.core.DeliveryResult;
 import io.auditbridge.core.Event;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.Sink;
 import io.auditbridge.core.Source;
 import io.auditbridge.core.SourceNotReadyException;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.TransientSourceException;
-import io.auditbridge.core.checkpoint.MemoryCheckpointStore;
+import io.auditbridge.core.testing.MemoryCheckpointStore;
 import io.auditbridge.core.retry.RetryPolicy;
 import io.auditbridge.core.sink.DeadLetterFile;
 import io.auditbridge.core.testing.ListSource;

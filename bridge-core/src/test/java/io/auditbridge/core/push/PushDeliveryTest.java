@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.auditbridge.core.DeliveryFailedException;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.http.HandlerResponse;
 import io.auditbridge.core.pipeline.BatchLimits;

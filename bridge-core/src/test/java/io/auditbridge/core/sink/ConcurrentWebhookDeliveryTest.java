@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.pipeline.Submission;
-import io.auditbridge.core.checkpoint.MemoryCheckpointStore;
+import io.auditbridge.core.testing.MemoryCheckpointStore;
 import io.auditbridge.core.pipeline.BatchLimits;
 import io.auditbridge.core.testing.ListSource;
 import io.auditbridge.core.testing.ManualClock;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.auditbridge.core.DeliveryFailedException;
 import io.auditbridge.core.EventJson;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.pipeline.BatchLimits;

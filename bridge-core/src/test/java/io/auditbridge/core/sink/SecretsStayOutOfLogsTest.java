@@ -10,7 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.ops.PipelineMetrics;
 import io.auditbridge.core.pipeline.Pipeline;
 import io.auditbridge.core.retry.RetryPolicy;

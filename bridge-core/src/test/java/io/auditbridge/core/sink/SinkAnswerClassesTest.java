@@ -15,7 +15,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.auditbridge.core.DeliveryResult;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.ops.OpsServer;
 import io.auditbridge.core.ops.PipelineMetrics;

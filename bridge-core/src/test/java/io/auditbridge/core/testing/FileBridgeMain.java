@@ -1,6 +1,5 @@
 package io.auditbridge.core.testing;
 
-import io.auditbridge.core.K8sEventTranslator;
 import io.auditbridge.core.cli.BridgeCli;
 import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.cli.LogOptions;

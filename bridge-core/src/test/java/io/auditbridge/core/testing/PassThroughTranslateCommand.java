@@ -1,6 +1,5 @@
 package io.auditbridge.core.testing;
 
-import io.auditbridge.core.K8sEventTranslator;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
 import io.auditbridge.core.cli.TranslateCommand;

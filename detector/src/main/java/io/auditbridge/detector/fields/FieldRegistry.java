@@ -2,6 +2,7 @@ package io.auditbridge.detector.fields;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.auditbridge.core.Event;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class FieldRegistry {
         annotation("ka.auth.openshift.username", "authentication.openshift.io/username");
         annotation("ka.validations.admission.policy.failure", "validation.policy.admission.k8s.io/validation_failure");
         annotation("ka.security.pod.violations", "pod-security.kubernetes.io/audit-violations");
-        annotation("ka.cluster.name", "cluster_name");
+        annotation("ka.cluster.name", Event.ANNOTATION_CLUSTER_NAME);
         scalar("ka.user.name", List.of("user.username"), e -> Json.scalar(e, "user", "username"));
         list("ka.user.groups", List.of("user.groups"), e -> Json.texts(Json.at(e, "user", "groups")));
         scalar("ka.impuser.name", List.of("impersonatedUser.username"), e -> Json.scalar(e, "impersonatedUser", "username"));

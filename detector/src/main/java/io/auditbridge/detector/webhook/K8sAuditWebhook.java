@@ -2,6 +2,7 @@ package io.auditbridge.detector.webhook;
 
 import io.auditbridge.core.Event;
 import io.auditbridge.core.EventReader;
+import io.auditbridge.core.RecordError;
 import io.auditbridge.core.http.BadRequestException;
 import io.auditbridge.core.http.HandlerResponse;
 import io.auditbridge.core.http.PayloadTooLargeException;
@@ -84,7 +85,7 @@ public final class K8sAuditWebhook implements RequestHandler {
             throw new BadRequestException(skipped.isEmpty() ? "no audit Event in the body" : "no audit Event in the body: " + skipped.get(0));
         }
         if (!skipped.isEmpty()) {
-            metrics.skipped("not_event", skipped.size());
+            metrics.skipped(RecordError.NOT_EVENT, skipped.size());
             log.warn("skipped {} element(s) that are not audit Events from {}; first: {}", skipped.size(), request.remote(), skipped.get(0));
         }
         metrics.eventsIn(events.size());

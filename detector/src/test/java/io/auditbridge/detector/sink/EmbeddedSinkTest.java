@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.auditbridge.core.DeliveryResult;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.EventWriter;
-import io.auditbridge.core.K8sEventTranslator;
+import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
 import io.auditbridge.core.cli.BridgeCli;

@@ -1,5 +1,11 @@
-package io.auditbridge.core;
+package io.auditbridge.core.testing;
 
+import io.auditbridge.core.Event;
+import io.auditbridge.core.EventReader;
+import io.auditbridge.core.RecordError;
+import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Translation;
+import io.auditbridge.core.Translator;
 import java.util.Map;
 
 /**
@@ -28,8 +34,7 @@ public final class K8sEventTranslator implements Translator<byte[]> {
                 }
                 out.event(e);
             } else {
-                String code = item.error().startsWith("malformed JSON") ? "invalid_json" : "not_event";
-                out.error(RecordError.of(code, record.id() + "#" + item.index(), item.auditId(), item.error()));
+                out.error(RecordError.of(RecordError.codeOf(item.error(), RecordError.NOT_EVENT), record.id() + "#" + item.index(), item.auditId(), item.error()));
             }
         });
         return out.build();

@@ -1,11 +1,11 @@
-package io.auditbridge.core.checkpoint;
+package io.auditbridge.core.testing;
 
 import io.auditbridge.core.CheckpointStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Positions in memory, with the history of commits: for one-shot commands and tests. */
+/** Positions in memory, with the history of commits, for tests to read back. */
 public final class MemoryCheckpointStore implements CheckpointStore {
     private final List<Map<String, String>> history = new ArrayList<>();
 
