@@ -8,7 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * One {@code audit.k8s.io} Event, kept as the JSON tree it arrived as (or as a translator built it).
+ * One {@code audit.k8s.io} Event, kept as the JSON tree it arrived as (or as a translator built it), or only as its
+ * compact JSON bytes when {@link EventBytes} passed it through: the tree is then parsed the first time anything
+ * asks for it, and the pipeline and the sinks, which read only the auditID, stage, stageTimestamp and the bytes,
+ * never do.
  *
  * <p>Pass-through is exact: unknown fields, empty objects, integer/float spelling and timestamps stay as
  * written. When an Event was read from a compact JSON text, those bytes are kept and written back unchanged;
