@@ -33,7 +33,8 @@ public final class TemplateFieldsJsonProvider extends AbstractJsonProvider<ILogg
             }
             Object value = args[arg++];
             String name = nameBefore(template, at);
-            if (name == null || value instanceof StructuredArgument || value instanceof Throwable
+            // A value nobody could recover (a record error without an auditID) is left out, not written as "null".
+            if (name == null || value == null || value instanceof StructuredArgument || value instanceof Throwable
                     || RESERVED.contains(name) || !written.add(name)) {
                 continue;
             }

@@ -66,6 +66,15 @@ class LogOptionsTest {
     }
 
     @Test
+    void aFieldWithoutAValueIsLeftOutOfTheJsonNotWrittenAsTheStringNull() throws Exception {
+        String out = stderrWith("json", w -> LoggerFactory.getLogger("io.auditbridge.core.pipeline.Pipeline")
+                .warn("record error source={} code={} record={} auditID={}: {}", "eks", "invalid_json", "f.ndjson:2", null, "truncated"));
+        JsonNode json = lineContaining(out, "record error");
+        assertThat(json.path("record").asText()).isEqualTo("f.ndjson:2");
+        assertThat(json.has("auditID")).as("no auditID key when none could be recovered: " + json).isFalse();
+    }
+
+    @Test
     void javaUtilLoggingOfTheSdksGoesThroughTheSameEncoder() throws Exception {
         // gRPC and google-http-client log through java.util.logging
         String out = stderrWith("json", w -> Logger.getLogger("io.grpc.internal.ManagedChannelImpl").warning("channel shut down"));
