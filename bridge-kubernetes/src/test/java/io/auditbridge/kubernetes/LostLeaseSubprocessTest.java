@@ -25,7 +25,6 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -75,11 +74,11 @@ class LostLeaseSubprocessTest {
             await(replica, log, () -> "replica-a".equals(leaseHolder()), "replica-a holds the Lease");
             await(replica, log, () -> served(200) >= 5, "replica-a delivers");
             webhook.setScenarioState("outage", "down");
-            int acknowledgedRequests = served(200);
-            // Down long enough for the 40 in-flight events to fill up: the source now waits in submit.
+            // Down long enough for the 40 in-flight events to fill up: the source now waits in submit. (Requests
+            // that arrived before the switch may still be answered 200 after it: several batches are in flight.)
             int requests = posts();
             await(replica, log, () -> posts() >= requests + 10, "replica-a retries the down webhook");
-            assertThat(served(200)).isEqualTo(acknowledgedRequests);
+            int acknowledgedRequests = served(200);
             assertThat(replica.isAlive()).isTrue();
 
             // Another elector takes the Lease (rewritten until the replica notices, as its own renewals may win a race).
@@ -107,11 +106,18 @@ class LostLeaseSubprocessTest {
         System.out.printf("acknowledged %d events, committed %d; the replica's checkpoint and Lease lines:%n%s%n", acked.size(),
                 committed, Files.readAllLines(log).stream().filter(l -> l.matches("(?i).*(commit|checkpoint|lease|leader).*"))
                         .limit(40).collect(java.util.stream.Collectors.joining("\n")));
-        // Only acknowledged positions: the commit never passes an event the webhook did not take. (A commit that
-        // lags the last acknowledgement is allowed: the next leader delivers those again, at least once.)
-        assertThat(committed).as("committed only what was acknowledged").isPositive().isLessThanOrEqualTo(acked.size());
-        assertThat(acked).as("the first events of the source, each acknowledged once").doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(LongStream.range(0, acked.size()).mapToObj(LostLeaseSubprocessTest::auditId).toList());
+        // Up to --sink-concurrency batches are in flight, so when the webhook goes down a later batch may have been
+        // acknowledged while an earlier one was not: the acknowledged events need not be a prefix of the source.
+        // The contract is Kafka Connect's: commit only up to the first event not acknowledged. (A commit that lags
+        // that prefix is allowed: the next leader delivers those again, at least once.)
+        java.util.Set<String> ackedIds = new java.util.HashSet<>(acked);
+        long acknowledgedPrefix = 0;
+        while (ackedIds.contains(auditId(acknowledgedPrefix))) {
+            acknowledgedPrefix++;
+        }
+        assertThat(acked).as("each event acknowledged once").doesNotHaveDuplicates();
+        assertThat(committed).as("committed only up to the first event the webhook did not take (acknowledged: %s)", acked)
+                .isPositive().isLessThanOrEqualTo(acknowledgedPrefix);
         assertThat(dir.resolve("dead.ndjson")).as("nothing dead-lettered for a down webhook").doesNotExist();
     }
 
