@@ -1,6 +1,7 @@
 package io.auditbridge.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,22 @@ public final class EventJson {
     private EventJson() {}
 
     /** Compact JSON bytes of a tree. */
+    /**
+     * The value of {@code bytes} when they hold exactly one complete JSON value, else null (empty, malformed, or
+     * followed by more): how the line-oriented inputs tell an NDJSON line from a line of a larger document.
+     */
+    public static JsonNode wholeValue(byte[] bytes) {
+        try (JsonParser p = MAPPER.createParser(bytes)) {
+            if (p.nextToken() == null) {
+                return null;
+            }
+            JsonNode value = MAPPER.readTree(p);
+            return p.nextToken() == null ? value : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public static byte[] write(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);

@@ -194,7 +194,7 @@ public final class EksInput {
             return;
         }
         long firstLineNo = lines.lineNumber();
-        JsonNode firstValue = wholeValue(first);
+        JsonNode firstValue = EventJson.wholeValue(first);
         if (firstValue != null) {
             if (firstValue.isArray() || firstValue.has("kind") || firstValue.has("apiVersion") || firstValue.has("auditID")) {
                 streamLines(name, first, firstLineNo, lines, out);
@@ -205,7 +205,7 @@ public final class EksInput {
                     if (LineReader.isBlank(line)) {
                         continue;
                     }
-                    JsonNode root = line == first ? firstValue : wholeValue(line);
+                    JsonNode root = line == first ? firstValue : EventJson.wholeValue(line);
                     if (root == null) {
                         throw new IllegalArgumentException("not valid JSON at line " + lines.lineNumber());
                     }
@@ -319,18 +319,6 @@ public final class EksInput {
         }
     }
 
-    /** The line's value when it holds exactly one complete JSON value, else null. */
-    private static JsonNode wholeValue(byte[] line) {
-        try (JsonParser p = EventJson.MAPPER.createParser(line)) {
-            if (p.nextToken() == null) {
-                return null;
-            }
-            JsonNode value = EventJson.MAPPER.readTree(p);
-            return p.nextToken() == null ? value : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
 
     /** True when two lines read together still only lack an end: the start of a pretty-printed document. */
     private static boolean isPrefixOfJson(byte[] first, byte[] second) {

@@ -74,13 +74,13 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
         if (first == null) {
             return;
         }
-        JsonNode firstValue = wholeValue(first);
+        JsonNode firstValue = EventJson.wholeValue(first);
         int index = 0;
         if (firstValue != null && !firstValue.isArray()) {
             out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(firstValue)));
             for (byte[] line; (line = lines.next()) != null; ) {
                 if (!LineReader.isBlank(line)) {
-                    JsonNode value = wholeValue(line);
+                    JsonNode value = EventJson.wholeValue(line);
                     out.accept(SourceRecord.unpositioned(name + "#" + index++, value != null ? JsonValue.of(value)
                             : JsonValue.malformed(RecordError.MALFORMED_JSON + " at line " + lines.lineNumber())));
                 }
@@ -111,16 +111,4 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
         }
     }
 
-    /** The line's value when the line holds exactly one complete JSON value, else null. */
-    private static JsonNode wholeValue(byte[] line) {
-        try (JsonParser p = EventJson.MAPPER.createParser(line)) {
-            if (p.nextToken() == null) {
-                return null;
-            }
-            JsonNode value = EventJson.MAPPER.readTree(p);
-            return p.nextToken() == null ? value : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
 }
