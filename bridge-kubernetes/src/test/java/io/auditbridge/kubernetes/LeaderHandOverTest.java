@@ -23,9 +23,7 @@ import io.auditbridge.core.cli.PipelineOptions;
 import io.auditbridge.core.cli.SinkOptions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
@@ -35,7 +33,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -331,22 +328,12 @@ class LeaderHandOverTest {
     }
 
     private String leaseHolder() {
-        Lease lease = client.resources(Lease.class).inNamespace(NS).withName(CHECKPOINT).get();
-        return lease == null ? null : lease.getSpec().getHolderIdentity();
+        return LeaseRivals.holder(client, NS, CHECKPOINT);
     }
 
-    /** Writes the lease as held by {@code holder}, renewed now, as another elector would. */
+    /** Takes the Lease as another elector would, for 2 s. */
     private void takeLease(String holder) {
-        Lease current = client.resources(Lease.class).inNamespace(NS).withName(CHECKPOINT).get();
-        ZonedDateTime now = ZonedDateTime.now();
-        try {
-            client.resource(new LeaseBuilder(current).editSpec()
-                    .withHolderIdentity(holder).withLeaseDurationSeconds(2)
-                    .withAcquireTime(now).withRenewTime(now)
-                    .endSpec().build()).update();
-        } catch (KubernetesClientException conflict) {
-            // the leader renewed in between; the caller tries again
-        }
+        LeaseRivals.take(client, NS, CHECKPOINT, holder, java.time.Duration.ofSeconds(2));
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -14,14 +14,11 @@ import io.auditbridge.core.cli.BridgeRuntime;
 import io.auditbridge.core.testing.SampleEvents;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -160,22 +157,12 @@ class LostLeaseSubprocessTest {
     }
 
     private String leaseHolder() {
-        Lease lease = client.resources(Lease.class).inNamespace(NS).withName(CHECKPOINT).get();
-        return lease == null ? null : lease.getSpec().getHolderIdentity();
+        return LeaseRivals.holder(client, NS, CHECKPOINT);
     }
 
-    /** Writes the Lease as held by {@code holder}, renewed now, as another elector would. */
+    /** Takes the Lease as another elector would, for 30 s. */
     private void takeLease(String holder) {
-        Lease current = client.resources(Lease.class).inNamespace(NS).withName(CHECKPOINT).get();
-        ZonedDateTime now = ZonedDateTime.now();
-        try {
-            client.resource(new LeaseBuilder(current).editSpec()
-                    .withHolderIdentity(holder).withLeaseDurationSeconds(30)
-                    .withAcquireTime(now).withRenewTime(now)
-                    .endSpec().build()).update();
-        } catch (KubernetesClientException conflict) {
-            // the replica renewed in between; the caller tries again
-        }
+        LeaseRivals.take(client, NS, CHECKPOINT, holder, java.time.Duration.ofSeconds(30));
     }
 
     private interface Check {
