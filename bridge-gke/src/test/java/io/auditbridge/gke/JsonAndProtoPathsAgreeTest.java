@@ -151,17 +151,41 @@ class JsonAndProtoPathsAgreeTest {
         }
         Translation viaProto = translator.translate(proto, what);
         assertThat(viaJson.events()).as(what).hasSameSizeAs(viaProto.events());
+        List<Event> reference = referenceEvents(proto);
+        if (reference != null) {
+            assertThat(reference).as(what).hasSameSizeAs(viaJson.events());
+        }
         for (int i = 0; i < viaJson.events().size(); i++) {
             Event j = viaJson.events().get(i);
             Event p = viaProto.events().get(i);
             assertThat(new String(j.toJsonBytes(), StandardCharsets.UTF_8)).as(what)
                     .isEqualTo(new String(p.toJsonBytes(), StandardCharsets.UTF_8));
             assertThat(j.json()).as(what).isEqualTo(p.json());
+            if (reference != null) {
+                // The Events are written with a generator: byte for byte what the tree-building mapping wrote.
+                assertThat(new String(j.toJsonBytes(), StandardCharsets.UTF_8)).as(what + " as the tree mapping wrote it")
+                        .isEqualTo(new String(reference.get(i).toJsonBytes(), StandardCharsets.UTF_8));
+                assertThat(j.auditId()).isEqualTo(reference.get(i).auditId());
+                assertThat(j.stage()).isEqualTo(reference.get(i).stage());
+                assertThat(j.stageTimestamp()).isEqualTo(reference.get(i).stageTimestamp());
+            }
         }
         assertThat(viaJson.skipped()).as(what).isEqualTo(viaProto.skipped());
         assertThat(viaJson.errors().stream().map(RecordError::code).toList()).as(what)
                 .isEqualTo(viaProto.errors().stream().map(RecordError::code).toList());
         return Outcome.AGREED;
+    }
+
+    /** The Events of the tree-building mapping ({@link TreeEventReference}) for a k8s.io audit entry, else null. */
+    private static List<Event> referenceEvents(LogEntry proto) throws Exception {
+        if (!proto.hasProtoPayload() || !LogEntryTranslator.AUDIT_LOG_TYPE.equals(proto.getProtoPayload().getTypeUrl())) {
+            return null;
+        }
+        com.google.cloud.audit.AuditLog audit = proto.getProtoPayload().unpack(com.google.cloud.audit.AuditLog.class);
+        if (!LogEntryTranslator.K8S_SERVICE.equals(audit.getServiceName())) {
+            return null;
+        }
+        return TreeEventReference.translate(AuditEntry.of(proto, audit)).events();
     }
 
     private record Generated(ObjectNode tree, boolean direct, String describe) {}
@@ -274,6 +298,10 @@ class JsonAndProtoPathsAgreeTest {
                             l.put("k" + i, "v" + i);
                         }
                     }),
+                    new Option("labels named like annotations we write", true, e -> e.putObject("labels")
+                            .put("auditbridge.io/missing", "responseObject, requestObject,,").put("cluster_name", "label")
+                            .put("auditbridge.io/source", "gcp").put("x", "y").put("auditbridge.io/dry-run", "no")),
+                    new Option("label location", true, e -> e.putObject("labels").put("a", "1").put("location", "here")),
                     new Option("label number", false, e -> e.putObject("labels").put("n", 5))));
             dimensions.add(List.of(
                     new Option("cluster labels", true, e -> {}),
