@@ -134,7 +134,8 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         return translate(parsed, recordId);
     }
 
-    private Translation translate(AuditEntry entry, String recordId) {
+    /** Translates one entry already read from its JSON or protobuf form. */
+    Translation translate(AuditEntry entry, String recordId) {
         String method = entry.methodName();
         String verb = method.substring(method.lastIndexOf('.') + 1);
         boolean nonResourceRequest = ApiServerRequest.isNonResource(method);
