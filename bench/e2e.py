@@ -226,7 +226,7 @@ def main():
     want = lambda row: not only or row in only
     jv = java()
     if not a.skip_build:
-        subprocess.run(['bash', '-c', 'source .ci/select-jdk.sh >/dev/null && ./mvnw -B -q -o package -DskipTests '
+        subprocess.run(['bash', '-c', 'source .ci/select-jdk.sh >/dev/null && ./mvnw -B -q -o clean package -DskipTests '
                         '&& ./mvnw -B -q -o -pl bridge-core test-compile dependency:build-classpath '
                         '-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test'], cwd=ROOT, check=True)
     cp = 'bridge-core/target/test-classes:bridge-core/target/classes:' + open(os.path.join(ROOT, 'bridge-core/target/bench-classpath.txt')).read().strip()
