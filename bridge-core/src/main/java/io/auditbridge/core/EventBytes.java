@@ -64,6 +64,18 @@ public final class EventBytes {
 
     /** As {@link #passThrough(byte[], Annotations)} for {@code json[offset, offset + length)}. */
     public static Event passThrough(byte[] json, int offset, int length, Annotations add) {
+        return passThrough(json, offset, length, add, true);
+    }
+
+    /**
+     * As {@link #passThrough(byte[], int, int, Annotations)}, but the Event never keeps {@code json}, which the
+     * caller may reuse (a buffer a value was unescaped into).
+     */
+    public static Event passThroughCopy(byte[] json, int offset, int length, Annotations add) {
+        return passThrough(json, offset, length, add, false);
+    }
+
+    private static Event passThrough(byte[] json, int offset, int length, Annotations add, boolean mayKeep) {
         int start = offset;
         int end = offset + length; // exclusive
         while (start < end && isSpace(json[start])) {
@@ -79,7 +91,7 @@ public final class EventBytes {
         if (s == null || s.problem) {
             return null;
         }
-        byte[] out = splice(json, start, end, s, add);
+        byte[] out = splice(json, start, end, s, add, mayKeep);
         return Event.ofValidatedBytes(out, s.auditId, s.stage, s.stageTimestamp);
     }
 
@@ -169,7 +181,7 @@ public final class EventBytes {
         return s;
     }
 
-    private static byte[] splice(byte[] json, int start, int end, Scan s, Annotations add) {
+    private static byte[] splice(byte[] json, int start, int end, Scan s, Annotations add, boolean mayKeep) {
         int extra = 0;
         int missing = 0;
         for (int i = 0; i < add.keys.length; i++) {
@@ -179,7 +191,7 @@ public final class EventBytes {
             }
         }
         if (missing == 0) {
-            return start == 0 && end == json.length ? json : java.util.Arrays.copyOfRange(json, start, end);
+            return mayKeep && start == 0 && end == json.length ? json : java.util.Arrays.copyOfRange(json, start, end);
         }
         extra += missing - 1; // commas between the added pairs
         int insertAt;

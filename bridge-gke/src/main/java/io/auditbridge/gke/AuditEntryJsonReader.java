@@ -3,6 +3,7 @@ package io.auditbridge.gke;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditbridge.core.Rfc3339;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -264,7 +265,7 @@ final class AuditEntryJsonReader {
     }
 
     private static Instant timestamp(JsonNode v) {
-        Instant t = Rfc3339.parse(text(v));
+        Instant t = Rfc3339.canonicalInstant(text(v));
         if (t == null) {
             throw UNSUPPORTED;
         }
