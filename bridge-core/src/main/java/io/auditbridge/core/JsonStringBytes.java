@@ -136,7 +136,7 @@ public final class JsonStringBytes {
      * control character or not ASCII. Each test is the borrow trick, which flags the lowest matching byte exactly
      * (false flags only above a true one), so the lowest bit of the union is exact too.
      */
-    private static long notPlain(long w) {
+    static long notPlain(long w) {
         long quote = w ^ 0x2222222222222222L;
         long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
         return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (w - 0x2020202020202020L) & ~w | w) & HIGHS;
@@ -144,7 +144,7 @@ public final class JsonStringBytes {
 
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** The value of 4 hex digits at {@code src[i]}, or -1. */
     private static int hex4(byte[] src, int i, int to) {
