@@ -220,6 +220,8 @@ def main():
     ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--only', default='')
     ap.add_argument('--skip-build', action='store_true')
+    ap.add_argument('--receiver-java-opt', action='append', default=[],
+                    help='JVM option for the receiver rows\' process (repeatable), e.g. -XX:StartFlightRecording=duration=60s,filename=x.jfr')
     ap.add_argument('--rules', default=os.path.join(ROOT, '..', 'shared', 'falco', 'k8s_audit_rules.yaml'))
     a = ap.parse_args()
     only = set(filter(None, a.only.split(',')))
@@ -274,7 +276,7 @@ def main():
             results = []
             for _ in range(a.runs):
                 port = free_port()
-                rx = subprocess.Popen(jar(module) + args + ['--listen-port', str(port), '--sink', sink, '--metrics-port', '0'],
+                rx = subprocess.Popen(jar(module)[:1] + a.receiver_java_opt + jar(module)[1:] + args + ['--listen-port', str(port), '--sink', sink, '--metrics-port', '0'],
                                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(os.path.join(OUT, row + '.log'), 'w'))
                 try:
                     wait_port(port)
