@@ -4,7 +4,7 @@
 Every figure is measured in this run next to a bare-Jackson baseline (JacksonBaseline: read each JSON value as a
 tree, write it back as NDJSON) on the same file, interleaved, --runs times; medians are reported, with the ratio.
 Benchmarks are measurements, not tests. Usage: bench/e2e [--events N] [--runs R] [--only ROW,...] [--skip-build]
-Rows: translate-eks translate-aks translate-openshift translate-gke translate-sink receiver-openshift
+Rows: translate-eks translate-aks translate-openshift translate-gke translate-sink backfill receiver-openshift
 receiver-firehose evaluate heap-1m
 """
 import argparse, base64, gzip, json, os, random, socket, statistics, subprocess, time, uuid
@@ -174,6 +174,23 @@ def run_measured(cmd):
             'err': p.stderr.decode(errors='replace')}
 
 
+def run_rss_sampled(cmd, every=0.25):
+    """Runs cmd and reads its resident set (VmRSS) every `every` seconds: wall seconds, exit code, RSS samples in MiB."""
+    start = time.time()
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    samples = []
+    while p.poll() is None:
+        try:
+            with open('/proc/%d/status' % p.pid) as f:
+                rss = [l for l in f if l.startswith('VmRSS:')]
+            if rss:
+                samples.append(int(rss[0].split()[1]) / 1024)
+        except FileNotFoundError:
+            break
+        time.sleep(every)
+    return {'wall': time.time() - start, 'rc': p.wait(), 'samples': samples}
+
+
 def free_port():
     s = socket.socket()
     s.bind(('127.0.0.1', 0))
@@ -220,17 +237,24 @@ def main():
     ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--only', default='')
     ap.add_argument('--skip-build', action='store_true')
+    ap.add_argument('--receiver-java-opt', action='append', default=[],
+                    help='JVM option for the receiver rows\' process (repeatable), e.g. -XX:StartFlightRecording=duration=60s,filename=x.jfr')
     ap.add_argument('--rules', default=os.path.join(ROOT, '..', 'shared', 'falco', 'k8s_audit_rules.yaml'))
     a = ap.parse_args()
     only = set(filter(None, a.only.split(',')))
     want = lambda row: not only or row in only
     jv = java()
     if not a.skip_build:
-        subprocess.run(['bash', '-c', 'source .ci/select-jdk.sh >/dev/null && ./mvnw -B -q -o package -DskipTests '
+        subprocess.run(['bash', '-c', 'source .ci/select-jdk.sh >/dev/null && ./mvnw -B -q -o clean package -DskipTests '
                         '&& ./mvnw -B -q -o -pl bridge-core test-compile dependency:build-classpath '
                         '-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test'], cwd=ROOT, check=True)
     cp = 'bridge-core/target/test-classes:bridge-core/target/classes:' + open(os.path.join(ROOT, 'bridge-core/target/bench-classpath.txt')).read().strip()
     jar = lambda m: [jv, '-jar', '%s/target/%s.jar' % (m, m)]
+    # The polling runtime every `backfill` runs (BridgeRuntime.runPolling: source → pipeline → sink → checkpoint), fed
+    # from a file instead of a cloud API: the providers' read quotas (CloudWatch FilterLogEvents 5 requests/s of ≤ 1 MB,
+    # Cloud Logging entries.list) bound a real backfill far below this, so this row measures what our side sustains.
+    file_bridge = lambda *args: [jv, '-cp', cp, 'io.auditbridge.core.testing.FileBridgeMain', 'run', '--metrics-port', '-1',
+                                 '--checkpoint-file', os.path.join(OUT, 'backfill-checkpoint-%d.json' % time.time_ns())] + list(args)
     baseline = lambda f: [jv, '-cp', cp, 'io.auditbridge.core.bench.JacksonBaseline', f]
     print('generating %d events per input…' % a.events, flush=True)
     files = write_inputs(a.events)
@@ -247,7 +271,7 @@ def main():
         compare('GKE `translate` (gcloud JSON) → stdout', n, jar('bridge-gke') + ['translate', files['gke']], baseline(files['gke']), a.runs, rows)
     hook = None
     try:
-        if any(want(r) for r in ('translate-sink', 'receiver-openshift', 'receiver-firehose')):
+        if any(want(r) for r in ('translate-sink', 'backfill', 'receiver-openshift', 'receiver-firehose')):
             hp = free_port()
             hook = subprocess.Popen([jv, '-cp', cp, 'io.auditbridge.core.bench.AckWebhook', str(hp)], cwd=ROOT, stdout=subprocess.DEVNULL)
             wait_port(hp)
@@ -255,6 +279,9 @@ def main():
         if want('translate-sink'):
             compare('EKS `translate --sink URL` → loopback ack-only webhook', n,
                     jar('bridge-eks') + ['translate', '--sink', sink, files['eks']], baseline(files['eks']), a.runs, rows)
+        if want('backfill'):
+            compare('`backfill` runtime (NDJSON file source) → loopback ack-only webhook', n,
+                    file_bridge('--input', files['events'], '--sink', sink), baseline(files['events']), a.runs, rows)
         for row, module, args, body_file, headers in (
                 ('receiver-openshift', 'bridge-openshift', ['run', '--allow-unauthenticated'], files['openshift-bodies'], []),
                 ('receiver-firehose', 'bridge-eks', ['run', '--source', 'firehose', '--firehose-access-key-file', os.path.join(OUT, 'firehose.key')],
@@ -266,7 +293,7 @@ def main():
             results = []
             for _ in range(a.runs):
                 port = free_port()
-                rx = subprocess.Popen(jar(module) + args + ['--listen-port', str(port), '--sink', sink, '--metrics-port', '0'],
+                rx = subprocess.Popen(jar(module)[:1] + a.receiver_java_opt + jar(module)[1:] + args + ['--listen-port', str(port), '--sink', sink, '--metrics-port', '0'],
                                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(os.path.join(OUT, row + '.log'), 'w'))
                 try:
                     wait_port(port)
@@ -305,10 +332,15 @@ def main():
     if want('heap-1m'):
         big = write_inputs(1_000_000, seed=2) if n != 1_000_000 else files
         for label, cmd in (('translate (EKS page, 1M events)', jar('bridge-eks') + ['translate', big['eks']]),
-                           ('evaluate (1M events)', jar('detector') + ['evaluate', big['events']])):
+                           ('evaluate (1M events)', jar('detector') + ['evaluate', big['events']]),
+                           ('backfill runtime (1M generated events, console sink)', file_bridge('--generate', '1000000', '--sink', 'console'))):
             cmd = [cmd[0], '-Xmx256m'] + cmd[1:]
-            r = run_measured(cmd)
-            rows.append(('%s under -Xmx256m' % label, 'exit %d' % r['rc'], '', '', 'max RSS %.0f MiB, %.1f s' % (r['rss'], r['wall'])))
+            r = run_rss_sampled(cmd)
+            rss = r['samples'] or [0]
+            # RSS at each tenth of the run: flat after warm-up means the input's size does not show in memory.
+            tenths = ' '.join('%.0f' % rss[min(len(rss) - 1, len(rss) * k // 10)] for k in range(1, 11))
+            rows.append(('%s under -Xmx256m' % label, 'exit %d' % r['rc'], '', '',
+                         'max RSS %.0f MiB, %.1f s; RSS (MiB) at each tenth of the run: %s' % (max(rss), r['wall'], tenths)))
             print(rows[-1], flush=True)
     print('\nload average after: ' + load_avg())
     print('\n| path | events/s | Jackson baseline events/s | ratio | how |\n|---|---|---|---|---|')

@@ -10,6 +10,7 @@ import io.auditbridge.core.EventBytes;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.EventValidation;
 import io.auditbridge.core.JsonErrors;
+import io.auditbridge.core.JsonStringBytes;
 import io.auditbridge.core.RecordError;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translation;
@@ -46,6 +47,8 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
     private final Set<String> categories;
     private final ClusterNaming naming;
     private final java.util.Map<String, EventBytes.Annotations> annotationsByCluster = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Off only in tests, which hold the body-bytes path to the parser's-text path it replaces. */
+    boolean unescapeFromBody = true;
 
     public DiagnosticRecordTranslator(Set<String> categories) {
         this(categories, ClusterNaming.FROM_RESOURCE_ID);
@@ -68,6 +71,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         // Streamed rather than read as a tree: the envelope is only a carrier, and this is the hot path.
         Translation.Builder out = Translation.builder();
         ClusterNames clusters = new ClusterNames(naming);
+        LogReader logs = unescapeFromBody ? new LogReader(message.payload()) : null;
         try (JsonParser p = EventJson.MAPPER.createParser(message.payload())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return notEnvelope(message, "not a JSON object");
@@ -80,7 +84,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
                     sawRecords = true;
                     int i = 0;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        translateRecord(readRecord(p), message.id(), i++, clusters, out);
+                        translateRecord(readRecord(p, logs), message.id(), i++, clusters, logs, out);
                     }
                 } else {
                     p.skipChildren();
@@ -106,10 +110,39 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
     /** A properties.log of a selected category, as UTF-8, not parsed yet. */
     private record LogBytes(byte[] utf8) {}
 
+    /** A properties.log of a selected category, as UTF-8 in the message's {@link LogReader} buffer, not parsed yet. */
+    private static final Object LOG_IN_BUFFER = new Object();
+
+    /**
+     * Unescapes the properties.log strings of one message from the body's own bytes into one reused buffer, while
+     * the parser only skips them: no char[], String or per-record array on the way to the Event's bytes.
+     */
+    private static final class LogReader {
+        private final byte[] body;
+        private JsonStringBytes.Buffer buffer;
+
+        LogReader(byte[] body) {
+            this.body = body;
+        }
+
+        /** True when the string value the parser is at (not read yet) was unescaped into {@link #buffer}. */
+        boolean unescapeCurrent(JsonParser p) {
+            // The parser stands just after the value's opening quote until something reads the value.
+            long at = p.currentLocation().getByteOffset();
+            if (at <= 0 || at > body.length || body[(int) at - 1] != '"') {
+                return false; // not where it should be: never unescape blind
+            }
+            if (buffer == null) {
+                buffer = new JsonStringBytes.Buffer(16 * 1024); // AKS cuts logs at 16 KiB
+            }
+            return JsonStringBytes.unescape(body, (int) at, body.length, buffer) >= 0;
+        }
+    }
+
     /** Why a properties.log is not JSON. */
     private record LogProblem(String code, String auditId, String detail) {}
 
-    private DiagnosticRecord readRecord(JsonParser p) throws IOException {
+    private DiagnosticRecord readRecord(JsonParser p, LogReader logs) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
             return new DiagnosticRecord(false, null, null, false, null);
@@ -133,7 +166,9 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
                         logIsText = true;
                         // AKS writes category first: the Event's UTF-8 straight from the parser's unescaped buffer,
                         // to pass through as bytes (no tree) once the cluster is known.
-                        if (category != null && categories.contains(category)) {
+                        if (category != null && categories.contains(category) && logs != null && logs.unescapeCurrent(p)) {
+                            log = LOG_IN_BUFFER; // the parser skips the string when asked for the next token
+                        } else if (category != null && categories.contains(category)) {
                             byte[] utf8 = EventBytes.utf8(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                             log = utf8 != null ? new LogBytes(utf8) : parseLog(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                         } else {
@@ -193,7 +228,7 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
     }
 
     private void translateRecord(DiagnosticRecord record, String messageId, int index, ClusterNames clusters,
-                                 Translation.Builder out) {
+                                 LogReader logs, Translation.Builder out) {
         if (!record.isObject()) {
             out.error(RecordError.of("not_record", itemId(messageId, index), null, "records element is not an object"));
             return;
@@ -216,9 +251,18 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
                 return;
             }
         }
+        if (record.log() == LOG_IN_BUFFER) {
+            JsonStringBytes.Buffer b = logs.buffer;
+            Event passed = EventBytes.passThroughCopy(b.bytes(), 0, b.length(), annotationsFor(cluster));
+            if (passed != null) {
+                out.event(passed);
+                return;
+            }
+        }
         // Not one compact valid Event: the tree says what is wrong, or adds the annotations the general way.
         Object log = record.log() instanceof String text ? parseLog(text.toCharArray(), 0, text.length())
                 : record.log() instanceof LogBytes bytes ? parseLog(new String(bytes.utf8(), StandardCharsets.UTF_8).toCharArray())
+                : record.log() == LOG_IN_BUFFER ? parseLog(new String(logs.buffer.bytes(), 0, logs.buffer.length(), StandardCharsets.UTF_8).toCharArray())
                 : record.log();
         if (log instanceof LogProblem problem) {
             out.error(RecordError.of(problem.code(), itemId(messageId, index), problem.auditId(), category + " record: " + problem.detail()));

@@ -24,16 +24,19 @@ public final class EventBytes {
     /** Annotations to add where absent, encoded once: key → value, in the order they are added. */
     public static final class Annotations {
         private final String[] keys;
+        final byte[][] keyUtf8;
         private final byte[][] pairs;
 
         public Annotations(Map<String, String> annotations) {
             Map<String, String> copy = new LinkedHashMap<>(annotations);
             keys = new String[copy.size()];
+            keyUtf8 = new byte[copy.size()][];
             pairs = new byte[copy.size()][];
             int i = 0;
             var nodes = EventJson.MAPPER.getNodeFactory();
             for (Map.Entry<String, String> a : copy.entrySet()) {
                 keys[i] = a.getKey();
+                keyUtf8[i] = a.getKey().getBytes(StandardCharsets.UTF_8);
                 pairs[i] = (EventJson.toString(nodes.textNode(a.getKey())) + ":" + EventJson.toString(nodes.textNode(a.getValue())))
                         .getBytes(StandardCharsets.UTF_8);
                 i++;
@@ -64,6 +67,18 @@ public final class EventBytes {
 
     /** As {@link #passThrough(byte[], Annotations)} for {@code json[offset, offset + length)}. */
     public static Event passThrough(byte[] json, int offset, int length, Annotations add) {
+        return passThrough(json, offset, length, add, true);
+    }
+
+    /**
+     * As {@link #passThrough(byte[], int, int, Annotations)}, but the Event never keeps {@code json}, which the
+     * caller may reuse (a buffer a value was unescaped into).
+     */
+    public static Event passThroughCopy(byte[] json, int offset, int length, Annotations add) {
+        return passThrough(json, offset, length, add, false);
+    }
+
+    private static Event passThrough(byte[] json, int offset, int length, Annotations add, boolean mayKeep) {
         int start = offset;
         int end = offset + length; // exclusive
         while (start < end && isSpace(json[start])) {
@@ -75,16 +90,20 @@ public final class EventBytes {
         if (end - start < 2 || json[start] != '{' || json[end - 1] != '}') {
             return null;
         }
-        Scan s = scan(json, start, end - start, add);
+        // The copying variant (a reused buffer: AKS) reads with the byte scanner first, Jackson when it is unsure.
+        Scan s = mayKeep ? null : EventScanner.scan(json, start, end, add);
+        if (s == null) {
+            s = scan(json, start, end - start, add);
+        }
         if (s == null || s.problem) {
             return null;
         }
-        byte[] out = splice(json, start, end, s, add);
+        byte[] out = splice(json, start, end, s, add, mayKeep);
         return Event.ofValidatedBytes(out, s.auditId, s.stage, s.stageTimestamp);
     }
 
     /** What one pass found; offsets absolute in the scanned array. */
-    private static final class Scan {
+    static final class Scan {
         String kind;
         String apiVersion;
         String auditId;
@@ -97,7 +116,7 @@ public final class EventBytes {
         boolean[] present;
     }
 
-    private static Scan scan(byte[] json, int start, int length, Annotations add) {
+    static Scan scan(byte[] json, int start, int length, Annotations add) {
         Scan s = new Scan();
         s.present = new boolean[add.size()];
         try (JsonParser p = EventJson.MAPPER.getFactory().createParser(json, start, length)) {
@@ -162,6 +181,11 @@ public final class EventBytes {
         } catch (IOException e) {
             return null;
         }
+        return checked(s);
+    }
+
+    /** The scan with what {@link EventValidation} would refuse in the fields it read flagged as a problem. */
+    static Scan checked(Scan s) {
         s.problem |= (s.kind != null && !s.kind.equals("Event"))
                 || (s.apiVersion != null && !s.apiVersion.startsWith("audit.k8s.io/"))
                 || s.auditId == null || s.auditId.isEmpty()
@@ -169,7 +193,7 @@ public final class EventBytes {
         return s;
     }
 
-    private static byte[] splice(byte[] json, int start, int end, Scan s, Annotations add) {
+    private static byte[] splice(byte[] json, int start, int end, Scan s, Annotations add, boolean mayKeep) {
         int extra = 0;
         int missing = 0;
         for (int i = 0; i < add.keys.length; i++) {
@@ -179,7 +203,7 @@ public final class EventBytes {
             }
         }
         if (missing == 0) {
-            return start == 0 && end == json.length ? json : java.util.Arrays.copyOfRange(json, start, end);
+            return mayKeep && start == 0 && end == json.length ? json : java.util.Arrays.copyOfRange(json, start, end);
         }
         extra += missing - 1; // commas between the added pairs
         int insertAt;

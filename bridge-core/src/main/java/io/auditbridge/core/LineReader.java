@@ -2,6 +2,9 @@ package io.auditbridge.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -10,12 +13,14 @@ import java.util.Arrays;
  */
 public final class LineReader {
     private final InputStream in;
-    /** A scratch buffer above this size is dropped after use, so one huge line does not pin its memory. */
-    private static final int MAX_KEPT_SCRATCH = 4 << 20;
+    /** A buffer grown above this size for one long line is dropped after it, so one huge line does not pin its memory. */
+    private static final int MAX_KEPT_BUFFER = 4 << 20;
+    private static final int BUFFER = 256 * 1024;
+    /** Reads 8 bytes at once: the newline search is the one pass over every input byte the reader itself makes. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final byte[] buf = new byte[64 * 1024];
-    /** Collects a line that spans refills of {@link #buf}, so it is copied once more, at its exact size. */
-    private byte[] scratch = new byte[64 * 1024];
+    /** Holds {@code [pos, limit)} not yet returned; a line that spans refills is moved to the front, never copied twice. */
+    private byte[] buf = new byte[BUFFER];
     private int pos;
     private int limit;
     private long lineNumber;
@@ -29,7 +34,6 @@ public final class LineReader {
         return lineNumber;
     }
 
-    /** The next line without its terminator, or null at the end of the input. */
     /** The next line that is not blank, or null at the end. */
     public byte[] nextNonBlank() throws IOException {
         byte[] line;
@@ -39,56 +43,79 @@ public final class LineReader {
         return line;
     }
 
+    /** The next line without its terminator, or null at the end of the input. */
     public byte[] next() throws IOException {
-        int lineLength = 0;
-        boolean started = false;
+        int scanned = pos; // no '\n' in [pos, scanned)
         while (true) {
-            if (pos == limit) {
-                limit = in.read(buf, 0, buf.length);
-                pos = 0;
-                if (limit <= 0) {
-                    limit = 0;
-                    if (!started) {
-                        return null;
-                    }
-                    lineNumber++;
-                    return lineFromScratch(lineLength);
+            int nl = indexOfNewline(buf, scanned, limit);
+            if (nl >= 0) {
+                byte[] line = copyLine(pos, nl);
+                pos = nl + 1;
+                lineNumber++;
+                return line;
+            }
+            int clean = limit - pos; // fill() moves these, still without a '\n', to the front
+            if (!fill()) {
+                if (pos == limit) {
+                    return null;
                 }
-            }
-            started = true;
-            int start = pos;
-            while (pos < limit && buf[pos] != '\n') {
-                pos++;
-            }
-            int n = pos - start;
-            if (pos < limit && lineLength == 0) {
-                // The whole line is in the buffer: one exact copy.
-                pos++; // the '\n'
+                byte[] line = copyLine(pos, limit);
+                pos = limit;
                 lineNumber++;
-                int end = n > 0 && buf[start + n - 1] == '\r' ? n - 1 : n;
-                return Arrays.copyOfRange(buf, start, start + end);
+                return line;
             }
-            if (lineLength + n > scratch.length) {
-                scratch = Arrays.copyOf(scratch, Math.max(lineLength + n, scratch.length * 2));
-            }
-            System.arraycopy(buf, start, scratch, lineLength, n);
-            lineLength += n;
-            if (pos < limit) {
-                pos++; // the '\n'
-                lineNumber++;
-                return lineFromScratch(lineLength);
-            }
+            scanned = pos + clean;
         }
     }
 
-    /** A line that spanned buffer refills, copied out of the scratch buffer (which shrinks back after a huge one). */
-    private byte[] lineFromScratch(int length) {
-        int end = length > 0 && scratch[length - 1] == '\r' ? length - 1 : length;
-        byte[] line = Arrays.copyOf(scratch, end);
-        if (scratch.length > MAX_KEPT_SCRATCH) {
-            scratch = new byte[buf.length];
+    /**
+     * Reads more after {@code limit}, first moving the unreturned bytes to the front (growing the buffer when they
+     * fill it); false at the end of the input.
+     */
+    private boolean fill() throws IOException {
+        int pending = limit - pos;
+        if (pos > 0) {
+            byte[] target = buf.length > MAX_KEPT_BUFFER && pending < BUFFER ? new byte[BUFFER] : buf;
+            System.arraycopy(buf, pos, target, 0, pending);
+            buf = target;
+            pos = 0;
+            limit = pending;
         }
-        return line;
+        if (limit == buf.length) {
+            buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+        int n = in.read(buf, limit, buf.length - limit);
+        if (n <= 0) {
+            return false;
+        }
+        limit += n;
+        return true;
+    }
+
+    /** {@code buf[from, to)} without one trailing {@code \r}. */
+    private byte[] copyLine(int from, int to) {
+        int end = to > from && buf[to - 1] == '\r' ? to - 1 : to;
+        return Arrays.copyOfRange(buf, from, end);
+    }
+
+    /** The index of the first {@code '\n'} in {@code b[from, to)}, or -1. */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            // The lowest byte equal to '\n' is the lowest zero byte of w; the borrow trick flags it exactly
+            // (false flags can only appear in higher bytes), and little-endian puts it at the trailing end.
+            long w = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long zero = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** What was not read yet as lines: the buffered rest, then the underlying input. */

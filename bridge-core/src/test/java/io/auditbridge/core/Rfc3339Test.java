@@ -88,4 +88,27 @@ class Rfc3339Test {
     void declinesEveryOtherSpelling(String text) {
         assertThat(Rfc3339.canonicalEpochNanos(text)).isEqualTo(Rfc3339.NOT_CANONICAL);
     }
+
+    @Test
+    void writesSixOrNineDigitsTruncatedNotRounded() {
+        assertThat(Rfc3339.format(1_796_007_723L, 410_800_000, 6)).isEqualTo("2026-11-30T03:02:03.410800Z");
+        assertThat(Rfc3339.format(0, 999_999_999, 6)).isEqualTo("1970-01-01T00:00:00.999999Z");
+        assertThat(Rfc3339.format(-1, 999_999_999, 9)).isEqualTo("1969-12-31T23:59:59.999999999Z");
+    }
+
+    /** The hand-written writer against DateTimeFormatter over a protobuf Timestamp's whole range and beyond it. */
+    @Test
+    void theWriterAgreesWithDateTimeFormatter() {
+        DateTimeFormatter micro = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+        DateTimeFormatter nano = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+        Random random = new Random(20261130); // fixed seed: the same 5000 instants on every run
+        for (int i = 0; i < 5000; i++) {
+            // years -100 to 10100: the hand-written range (0 to 9999) and the java.time fall-back on either side
+            long secs = -65_300_000_000L + (long) (random.nextDouble() * (256_600_000_000L + 65_300_000_000L));
+            int nanos = random.nextInt(1_000_000_000);
+            Instant t = Instant.ofEpochSecond(secs, nanos);
+            assertThat(Rfc3339.format(secs, nanos, 6)).as("%d s %d ns", secs, nanos).isEqualTo(micro.format(t));
+            assertThat(Rfc3339.format(secs, nanos, 9)).as("%d s %d ns", secs, nanos).isEqualTo(nano.format(t));
+        }
+    }
 }

@@ -11,7 +11,6 @@ import io.auditbridge.core.http.RequestHandler;
 import io.auditbridge.core.push.PushDelivery;
 import io.auditbridge.core.http.RequestBudget;
 import io.auditbridge.core.Gzip;
-import java.util.Base64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -133,15 +132,7 @@ final class FirehoseRequestHandler implements RequestHandler {
     /** One record: base64 → gunzip (within the budget) → charged tree → log events, within the request's record limit. */
     private static List<SourceRecord<CloudWatchLogEvent>> decode(ReceivedRequest request, RequestBudget.Lease lease,
                                                                   String data, String name) {
-        if (data == null || data.isEmpty()) {
-            throw new IllegalArgumentException(name + ": no data");
-        }
-        byte[] gz;
-        try {
-            gz = Base64.getMimeDecoder().decode(data);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": data is not base64");
-        }
+        byte[] gz = SubscriptionPayloads.base64(data, name);
         lease.charge(gz.length);
         if (!Gzip.isGzip(gz)) {
             throw new IllegalArgumentException(name + ": data is not gzip");

@@ -24,16 +24,19 @@ public final class SubscriptionPayloads {
 
     /** Decodes base64 → gunzip → JSON payload → one record per log event (or one control-message record). */
     public static List<SourceRecord<CloudWatchLogEvent>> fromBase64Gzip(String data, String name) {
+        return fromJson(parse(gunzip(base64(data, name), name), name), name);
+    }
+
+    /** The bytes of a record's base64 {@code data} (MIME: line breaks allowed); a one-line error naming the record. */
+    static byte[] base64(String data, String name) {
         if (data == null || data.isEmpty()) {
             throw new IllegalArgumentException(name + ": no data");
         }
-        byte[] gz;
         try {
-            gz = Base64.getMimeDecoder().decode(data);
+            return Base64.getMimeDecoder().decode(data);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + ": data is not base64");
         }
-        return fromJson(parse(gunzip(gz, name), name), name);
     }
 
     /** The records of an already decoded payload. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditbridge.core.EventJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.auditbridge.core.Rfc3339;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -444,7 +445,7 @@ final class AuditEntryJsonReader {
     }
 
     private static Instant timestamp(JsonParser p, JsonToken v) throws IOException {
-        Instant t = Rfc3339.parse(text(p, v));
+        Instant t = Rfc3339.canonicalInstant(text(p, v));
         if (t == null) {
             throw UNSUPPORTED;
         }

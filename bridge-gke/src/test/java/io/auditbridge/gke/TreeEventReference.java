@@ -64,7 +64,7 @@ final class TreeEventReference {
         if (response != null) {
             e.set("responseObject", response);
         }
-        String ts = LogEntryTranslator.microTime(entry.seconds(), entry.nanos());
+        String ts = io.auditbridge.core.Rfc3339.format(entry.seconds(), entry.nanos(), 6);
         e.put("requestReceivedTimestamp", ts);
         e.put("stageTimestamp", ts);
         ObjectNode annotations = e.putObject("annotations");

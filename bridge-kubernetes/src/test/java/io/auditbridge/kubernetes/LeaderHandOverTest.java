@@ -50,6 +50,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.awaitility.Awaitility;
 
 /**
  * Two replicas of a polling bridge, each a real BridgeRuntime + Pipeline delivering to its own path of one
@@ -336,12 +337,8 @@ class LeaderHandOverTest {
         LeaseRivals.take(client, NS, CHECKPOINT, holder, java.time.Duration.ofSeconds(2));
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Awaitility.await(what).atMost(java.time.Duration.ofSeconds(30)).until(condition::getAsBoolean);
     }
 
     private static void awaitQuietly(BooleanSupplier condition) throws InterruptedException {

@@ -140,6 +140,57 @@ public final class ForwarderBody {
         }
     }
 
+    /** Takes one record of a body held in memory: an object as where it lies in the body, anything else as a tree. */
+    @FunctionalInterface
+    public interface RecordSpanConsumer {
+        /**
+         * @param start the object's first byte in the body ({@code other} null), or -1
+         * @param end   one past its last byte
+         * @param scan  what reading the object found for the translator (the record is tokenized once), or null
+         * @param other a record that is not an object, as a tree built by the reader given, or null
+         */
+        void accept(int start, int end, CollectorFieldStripper.Members scan, JsonNode other) throws InterruptedException;
+    }
+
+    /**
+     * The receiver's read of a request body: as {@link #readRaw(java.io.InputStream, RawRecordConsumer)}, each object
+     * record is handed on unparsed, as where it lies in {@code body} (the caller copies it out once it has charged
+     * that to its budget), with the scan the translator uses; only a record that is not an object becomes a tree,
+     * built by {@code reader} (a receiver's charges its request's budget). Malformed JSON throws
+     * IllegalArgumentException with a one-line reason; records before it were already handed on.
+     */
+    public static void readSpans(byte[] body, ObjectReader reader, RecordSpanConsumer out) throws InterruptedException {
+        try (JsonParser p = reader.createParser(body)) {
+            int count = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        span(p, reader, out);
+                        count++;
+                    }
+                } else if (t == JsonToken.START_OBJECT) {
+                    span(p, reader, out);
+                    count++;
+                } else {
+                    throw notRecords(t, count);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
+        }
+    }
+
+    private static void span(JsonParser p, ObjectReader reader, RecordSpanConsumer out) throws IOException, InterruptedException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            out.accept(-1, -1, null, reader.readTree(p));
+            return;
+        }
+        long start = p.currentTokenLocation().getByteOffset();
+        CollectorFieldStripper.Members scan = CollectorFieldStripper.scan(p, start);
+        out.accept((int) start, (int) p.currentLocation().getByteOffset(), scan, null);
+    }
+
     private static void rawElement(JsonParser p, io.auditbridge.core.io.RecordingInputStream recorder, ObjectReader reader,
                                    RawRecordConsumer out) throws IOException, InterruptedException {
         if (p.currentToken() != JsonToken.START_OBJECT) {

@@ -1,6 +1,7 @@
 package io.auditbridge.openshift;
 
 import io.auditbridge.core.SourceRecord;
+import io.auditbridge.core.Translation;
 import io.auditbridge.core.http.BadRequestException;
 import io.auditbridge.core.http.HandlerResponse;
 import io.auditbridge.core.http.ReceivedRequest;
@@ -28,6 +29,8 @@ final class ForwarderHandler implements RequestHandler {
     private final String clusterName;
     private final String clusterNameHeader;
     private final AtomicLong requests = new AtomicLong();
+    /** Translates records from their bytes; caches the cluster annotations across requests. */
+    private final CollectorFieldStripper stripper = new CollectorFieldStripper();
 
     /**
      * @param clusterName       the cluster name when the request does not carry one, or null
@@ -46,20 +49,41 @@ final class ForwarderHandler implements RequestHandler {
         if (ForwarderBody.hasMoreRecordsThan(request.body(), request.maxRecords())) {
             throw new PayloadTooLargeException("more than " + request.maxRecords() + " records in one request");
         }
+        // The body is read record by record without a tree: each object record's bytes are copied out of the
+        // body (charged to the request's budget first) and translated straight from them, the collector's members
+        // cut out (CollectorFieldStripper). A record the byte path does not take (a repeated key, no level to
+        // restore, not a valid Event, not an object) becomes a tree built against the budget, as every record did
+        // before, so a body crafted to need trees is still refused by the budget rather than filling the heap.
         // Records are submitted in chunks while the body is read, so a request never holds more than one chunk
-        // of trees (charged to its budget); the events themselves are bounded by the pipeline's in-flight bound.
+        // (charged to its budget); the events themselves are bounded by the pipeline's in-flight bound.
         RequestBudget.Lease lease = request.budget();
         long bodyMark = lease.held();
         List<SourceRecord<ForwardedRecord>> chunk = new ArrayList<>(CHUNK_RECORDS);
         PushDelivery<ForwardedRecord>.Push push = delivery.open();
+        byte[] body = request.body();
+        com.fasterxml.jackson.databind.ObjectReader trees = request.jsonReader();
         long[] count = {0};
         try {
-            ForwarderBody.read(request.body(), request.jsonReader(), json -> {
+            ForwarderBody.readSpans(body, trees, (start, end, scan, other) -> {
                 count[0]++;
                 if (count[0] > request.maxRecords()) {
                     throw new TooManyRecords();
                 }
-                chunk.add(SourceRecord.unpositioned(requestId + "#" + (count[0] - 1), new ForwardedRecord(json, cluster)));
+                ForwardedRecord record;
+                if (other != null) {
+                    record = new ForwardedRecord(other, cluster);
+                } else {
+                    lease.charge(end - start);
+                    byte[] raw = java.util.Arrays.copyOfRange(body, start, end);
+                    Translation t = fromBytes(raw, scan, cluster);
+                    if (t != null) {
+                        lease.charge(eventBytes(t));
+                        record = ForwardedRecord.translated(t, cluster);
+                    } else {
+                        record = new ForwardedRecord(tree(trees, raw), cluster);
+                    }
+                }
+                chunk.add(SourceRecord.unpositioned(requestId + "#" + (count[0] - 1), record));
                 if (chunk.size() >= CHUNK_RECORDS || lease.held() - bodyMark >= CHUNK_BYTES) {
                     submitChunk(chunk, push, lease, bodyMark);
                 }
@@ -69,8 +93,6 @@ final class ForwarderHandler implements RequestHandler {
             throw new BadRequestException(e.getMessage());
         } catch (TooManyRecords e) {
             throw new PayloadTooLargeException("more than " + request.maxRecords() + " records in one request");
-        } catch (Interrupted e) {
-            throw e.cause;
         }
         PushDelivery.Outcome outcome = push.finish(null);
         if (outcome instanceof PushDelivery.NotDelivered n) {
@@ -84,39 +106,54 @@ final class ForwarderHandler implements RequestHandler {
                 + ",\"deduplicated\":" + outcome.deduped() + "}");
     }
 
-    /** Records per submitted chunk, and the tree bytes after which a chunk is submitted early. */
+    /** Records per submitted chunk, and the bytes held (record copies, events, trees) after which a chunk is submitted early. */
     static final int CHUNK_RECORDS = 256;
     static final long CHUNK_BYTES = 4L * 1024 * 1024;
 
     private void submitChunk(List<SourceRecord<ForwardedRecord>> chunk, PushDelivery<ForwardedRecord>.Push push,
-                             RequestBudget.Lease lease, long bodyMark) {
+                             RequestBudget.Lease lease, long bodyMark) throws InterruptedException {
         if (chunk.isEmpty()) {
             return;
         }
-        try {
-            push.submit(List.copyOf(chunk));
-        } catch (InterruptedException e) {
-            throw new Interrupted(e);
-        }
+        push.submit(List.copyOf(chunk));
         chunk.clear();
-        // The trees became events (counted by the pipeline's in-flight bound): give their budget back.
+        // The records became events (counted by the pipeline's in-flight bound): give their budget back.
         lease.releaseTo(bodyMark);
+    }
+
+    /** The byte path's translation, or null when the tree path decides (also if the byte path ever fails). */
+    private Translation fromBytes(byte[] raw, CollectorFieldStripper.Members scan, String cluster) {
+        try {
+            return stripper.translate(raw, scan, cluster);
+        } catch (RuntimeException e) {
+            log.debug("byte path failed on a record, the tree path decides: {}", e.getClass().getName());
+            return null;
+        }
+    }
+
+    /** Bytes a translation holds until its chunk is submitted. */
+    private static long eventBytes(Translation t) {
+        long bytes = 0;
+        for (io.auditbridge.core.Event e : t.events()) {
+            bytes += e.size();
+        }
+        return bytes;
+    }
+
+    /** The tree of a record the byte path left to the translator's tree path, charged to the request's budget. */
+    private static com.fasterxml.jackson.databind.JsonNode tree(com.fasterxml.jackson.databind.ObjectReader trees, byte[] raw) {
+        try {
+            return trees.readTree(raw);
+        } catch (java.io.IOException e) {
+            // The record was just read as part of the body, so it is JSON; say so if that ever fails.
+            throw new IllegalArgumentException("malformed JSON: " + io.auditbridge.core.JsonErrors.describe(e));
+        }
     }
 
     /** Carries the record limit out of the parse callback. */
     private static final class TooManyRecords extends RuntimeException {
         TooManyRecords() {
             super(null, null, false, false);
-        }
-    }
-
-    /** Carries an interrupt out of the parse callback. */
-    private static final class Interrupted extends RuntimeException {
-        final InterruptedException cause;
-
-        Interrupted(InterruptedException cause) {
-            super(null, null, false, false);
-            this.cause = cause;
         }
     }
 

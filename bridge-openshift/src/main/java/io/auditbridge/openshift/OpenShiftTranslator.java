@@ -40,6 +40,9 @@ public final class OpenShiftTranslator implements Translator<ForwardedRecord> {
     @Override
     public Translation translate(SourceRecord<ForwardedRecord> record) {
         ForwardedRecord in = record.payload();
+        if (in.translated() != null) {
+            return in.translated();
+        }
         if (in.raw() != null) {
             // The common case straight from the bytes: the Event's own members pass through, no tree, no re-write.
             Translation fromBytes = in.members() != null ? stripper.translate(in.raw(), in.members(), in.clusterName())

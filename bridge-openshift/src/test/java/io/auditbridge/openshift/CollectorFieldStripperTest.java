@@ -91,9 +91,8 @@ class CollectorFieldStripperTest {
             + "\"stage\":\"ResponseComplete\",\"requestURI\":\"/api/v1/pods\",\"verb\":\"list\","
             + "\"stageTimestamp\":\"2025-12-01T08:00:00.003456Z\"";
 
-    @Test
-    void edgeCasesAgreeWithTheTreePathWhetherOrNotTheBytePathTakesThem() throws Exception {
-        List<String> records = List.of(
+    /** Records at the edges of what the byte path takes (also posted to the receiver by ReceiverBytePathTest). */
+    static final List<String> EDGE_RECORDS = List.of(
                 // collector fields first, last, between; level rewritten, level absent, level kept
                 "{\"@timestamp\":\"2025-12-01T08:00:00Z\",\"level\":\"default\"," + EVENT + ",\"k8s_audit_level\":\"Request\",\"hostname\":\"m-0\"}",
                 "{" + EVENT + ",\"openshift_audit_level\":\"Metadata\",\"log_type\":\"audit\"}",
@@ -119,8 +118,11 @@ class CollectorFieldStripperTest {
                 "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"x\"}",
                 "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"\"}",
                 "{" + EVENT + ",\"level\":\"Metadata\",\"kubernetes\":{\"namespace_name\":\"x\"},\"structured\":{},\"file\":\"/var/log/kube-apiserver/audit.log\"}");
+
+    @Test
+    void edgeCasesAgreeWithTheTreePathWhetherOrNotTheBytePathTakesThem() throws Exception {
         int taken = 0;
-        for (String r : records) {
+        for (String r : EDGE_RECORDS) {
             byte[] body = ("[" + r + "]").getBytes(StandardCharsets.UTF_8);
             taken += assertBothPathsAgree(body, null);
             taken += assertBothPathsAgree(body, " ocp-edge ");

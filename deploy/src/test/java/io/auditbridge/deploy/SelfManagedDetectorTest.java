@@ -25,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
 
 /**
  * The self-managed recipe end to end, minus the API server: `detector serve` started as the Deployment
@@ -154,13 +155,9 @@ class SelfManagedDetectorTest {
         }
     }
 
-    private void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(detector.isAlive()).as("detector process still running while waiting until " + what).isTrue();
-            assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+    private void await(BooleanSupplier condition, String what) {
+        Awaitility.await(what).atMost(java.time.Duration.ofSeconds(60))
+                .failFast("the detector process ended", () -> !detector.isAlive()).until(condition::getAsBoolean);
     }
 
     private static int freePort() throws java.io.IOException {

@@ -71,6 +71,19 @@ final class BodyDecoder {
     }
 
     byte[] readWire(InputStream in) throws IOException, TooLargeException {
+        return readWire(in, -1);
+    }
+
+    /**
+     * @param declared the body's {@code Content-Length} (already checked against the limit), or -1 when chunked: a
+     *     declared body is read straight into an array of its size, not grown chunk by chunk and copied again
+     */
+    byte[] readWire(InputStream in, long declared) throws IOException, TooLargeException {
+        if (declared >= 0 && declared <= maxWire) {
+            byte[] body = new byte[(int) declared];
+            int n = in.readNBytes(body, 0, body.length);
+            return n == body.length ? body : java.util.Arrays.copyOf(body, n);
+        }
         byte[] bytes = io.auditbridge.core.Gzip.readAtMost(in, maxWire);
         if (bytes.length > maxWire) {
             throw new TooLargeException("body exceeds the limit of " + maxWire + " bytes");

@@ -367,7 +367,9 @@ public final class HttpReceiver implements AutoCloseable {
         long charged = lease.held();
         byte[] wire;
         InputStream in = ex.getRequestBody();
-        wire = decoder.readWire(in);
+        // Not chunked: the charge is the declared Content-Length, which the JDK's stream ends at.
+        boolean chunked = ex.getRequestHeaders().getFirst("Transfer-Encoding") != null;
+        wire = decoder.readWire(in, chunked ? -1 : charged);
         if (wire.length == 0) {
             throw new BadRequestException("request body is empty");
         }

@@ -2,9 +2,7 @@ package io.auditbridge.core.sink;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.auditbridge.core.Event;
-import io.auditbridge.core.EventJson;
 import io.auditbridge.core.io.FileChannels;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -72,39 +70,20 @@ public final class DeadLetterFile implements DeadLetters {
 
     @Override
     public synchronized void event(Event event, String reason) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(event.size() + 128);
-        try (JsonGenerator g = EventJson.MAPPER.createGenerator(line)) {
-            g.writeStartObject();
-            g.writeStringField("time", clock.instant().toString());
-            g.writeStringField("reason", reason);
-            g.writeStringField("auditID", event.auditId());
-            g.writeFieldName("event");
-            g.writeRawValue(new String(event.toJsonBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            g.writeEndObject();
-        }
-        append(line);
+        append(DeadLetterLines.event(g -> header(g, reason), event));
     }
 
     @Override
     public synchronized void record(String source, String recordId, String reason, String payload) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256 + (payload == null ? 0 : payload.length()));
-        try (JsonGenerator g = EventJson.MAPPER.createGenerator(line)) {
-            g.writeStartObject();
-            g.writeStringField("time", clock.instant().toString());
-            g.writeStringField("reason", reason);
-            g.writeObjectFieldStart("record");
-            g.writeStringField("source", source);
-            g.writeStringField("id", recordId);
-            g.writeStringField("payload", payload);
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-        append(line);
+        append(DeadLetterLines.record(g -> header(g, reason), source, recordId, payload));
     }
 
-    private void append(ByteArrayOutputStream line) throws IOException {
-        line.write('\n');
-        byte[] bytes = line.toByteArray();
+    private void header(JsonGenerator g, String reason) throws IOException {
+        g.writeStringField("time", clock.instant().toString());
+        g.writeStringField("reason", reason);
+    }
+
+    private void append(byte[] bytes) throws IOException {
         open();
         long start = channel.size();
         if (start > 0 && start + bytes.length > maxBytes) {

@@ -2,11 +2,8 @@ package io.auditbridge.core.sink;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.auditbridge.core.Event;
-import io.auditbridge.core.EventJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 /**
@@ -34,34 +31,15 @@ public final class DeadLetterLog implements DeadLetters {
 
     @Override
     public void event(Event event, String reason) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(event.size() + 256);
-        try (JsonGenerator g = EventJson.MAPPER.createGenerator(line)) {
-            header(g, reason);
-            g.writeStringField("auditID", event.auditId());
-            g.writeFieldName("event");
-            g.writeRawValue(new String(event.toJsonBytes(), StandardCharsets.UTF_8));
-            g.writeEndObject();
-        }
-        write(line);
+        write(DeadLetterLines.event(g -> header(g, reason), event));
     }
 
     @Override
     public void record(String source, String recordId, String reason, String payload) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256 + (payload == null ? 0 : payload.length()));
-        try (JsonGenerator g = EventJson.MAPPER.createGenerator(line)) {
-            header(g, reason);
-            g.writeObjectFieldStart("record");
-            g.writeStringField("source", source);
-            g.writeStringField("id", recordId);
-            g.writeStringField("payload", payload);
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-        write(line);
+        write(DeadLetterLines.record(g -> header(g, reason), source, recordId, payload));
     }
 
     private void header(JsonGenerator g, String reason) throws IOException {
-        g.writeStartObject();
         g.writeStringField("time", clock.instant().toString());
         g.writeStringField("level", "WARN");
         g.writeStringField("severity", "WARNING");
@@ -70,9 +48,7 @@ public final class DeadLetterLog implements DeadLetters {
         g.writeStringField("reason", reason);
     }
 
-    private void write(ByteArrayOutputStream line) throws IOException {
-        line.write('\n');
-        byte[] bytes = line.toByteArray();
+    private void write(byte[] bytes) throws IOException {
         synchronized (out) {
             // One write call per line, so it is not interleaved with other output on the same stream.
             out.write(bytes, 0, bytes.length);

@@ -3,44 +3,33 @@ package io.auditbridge.core.cli;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.testing.FileBridgeMain;
 import io.auditbridge.core.testing.SampleEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.auditbridge.core.testing.LoopbackWireMock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A polling run that reaches the end of its source (a backfill) exits 1 when the sink did not take every event. */
 class BackfillExitCodeTest {
     @TempDir
     Path dir;
 
-    private WireMockServer webhook;
-
-    @BeforeEach
-    void startWebhook() {
-        webhook = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        webhook.start();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        webhook.stop();
-    }
+    @RegisterExtension
+    final WireMockExtension webhook = LoopbackWireMock.perTest();
 
     private int backfill() throws Exception {
         Path input = dir.resolve("events.ndjson");
         Files.writeString(input, SampleEvents.ndjson(1, 6));
         return BridgeCli.commandLine(new FileBridgeMain()).execute("run", "--input", input.toString(),
-                "--sink", "http://127.0.0.1:" + webhook.port() + "/k8s-audit",
+                "--sink", "http://127.0.0.1:" + webhook.getPort() + "/k8s-audit",
                 "--checkpoint-file", dir.resolve("cp.json").toString(), "--dead-letter-file", dir.resolve("dead.ndjson").toString(),
                 "--batch-max-age", "5ms", "--metrics-port", "-1");
     }

@@ -5,10 +5,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.auditbridge.core.testing.PassThroughTranslateCommand;
 import io.auditbridge.core.testing.SampleEvents;
@@ -18,29 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import io.auditbridge.core.testing.LoopbackWireMock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code translate}'s exit code says whether every event reached the sink (0), not (1), or the input was unusable (2). */
 class TranslateExitCodeTest {
     @TempDir
     Path dir;
 
-    private WireMockServer webhook;
-
-    @BeforeEach
-    void startWebhook() {
-        webhook = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        webhook.start();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        webhook.stop();
-    }
+    @RegisterExtension
+    final WireMockExtension webhook = LoopbackWireMock.perTest();
 
     private record Result(int exit, String err) {}
 
@@ -48,7 +37,7 @@ class TranslateExitCodeTest {
         CommandLine cl = BridgeCli.commandLine(new PassThroughTranslateCommand());
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--sink", "http://127.0.0.1:" + webhook.port() + "/k8s-audit",
+        List<String> all = new ArrayList<>(List.of("--sink", "http://127.0.0.1:" + webhook.getPort() + "/k8s-audit",
                 "--dead-letter-file", dir.resolve("dead.ndjson").toString(),
                 "--retry-initial-backoff", "1ms", "--retry-max-backoff", "5ms"));
         all.addAll(List.of(args));

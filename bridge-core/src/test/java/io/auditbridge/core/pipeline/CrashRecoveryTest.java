@@ -4,10 +4,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.testing.FileBridgeMain;
@@ -19,11 +18,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.auditbridge.core.testing.LoopbackWireMock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The CLI killed with SIGKILL mid-stream and restarted: nothing after the committed position is lost. */
 @Tag("realtime") // a real subprocess is killed mid-run and restarted: run by failsafe in ./mvnw verify
@@ -33,26 +33,20 @@ class CrashRecoveryTest {
     @TempDir
     Path dir;
 
-    private WireMockServer webhook;
+    @RegisterExtension
+    final WireMockExtension webhook = LoopbackWireMock.perTest();
 
     @BeforeEach
     void start() {
-        webhook = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        webhook.start();
         // Slow enough that the kill lands mid-stream, whatever the machine's speed.
         webhook.stubFor(post("/k8s-audit").willReturn(aResponse().withStatus(200).withFixedDelay(20)));
-    }
-
-    @AfterEach
-    void stop() {
-        webhook.stop();
     }
 
     private Process launch(Path input, Path checkpoint, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 FileBridgeMain.class.getName(), "run", "--input", input.toString(),
-                "--sink", "http://127.0.0.1:" + webhook.port() + "/k8s-audit",
+                "--sink", "http://127.0.0.1:" + webhook.getPort() + "/k8s-audit",
                 "--checkpoint-file", checkpoint.toString(), "--dead-letter-file", dir.resolve("dead.ndjson").toString(),
                 "--batch-max-events", "10", "--batch-max-age", "5ms", "--max-in-flight-events", "40",
                 "--metrics-port", "-1", "--log-level", "warn"));

@@ -281,6 +281,87 @@ class PipelineTest {
         assertThat(store.load()).containsEntry("p", "2");
     }
 
+    /**
+     * Copies of the same Events submitted from many threads at once, delivered by several delivery threads: each
+     * Event reaches the sink once (a copy follows the one in flight or is dropped as done), every record is done,
+     * and every copy but one is counted as deduplicated.
+     */
+    @Test
+    void copiesSubmittedFromManyThreadsAtOnceAreDeliveredOnceAndEveryRecordIsDone() throws Exception {
+        assertConcurrentCopies(Pipeline.OnGiveUp.DEAD_LETTER);
+    }
+
+    /**
+     * The same when failures go back to the caller (receivers): a copy of an Event not yet acknowledged is sent
+     * too (the caller's retry must not depend on the first copy), so an Event may reach the sink more than once, but
+     * each copy is either sent or counted as deduplicated, and every record is done.
+     */
+    @Test
+    void inFailSubmissionModeCopiesFromManyThreadsAreEachSentOrDeduplicated() throws Exception {
+        assertConcurrentCopies(Pipeline.OnGiveUp.FAIL_SUBMISSION);
+    }
+
+    private void assertConcurrentCopies(Pipeline.OnGiveUp mode) throws Exception {
+        int threads = 8;
+        int events = 2_000;
+        ScriptedSink sink = new ScriptedSink() {
+            @Override
+            public int maxConcurrentDeliveries() {
+                return 4;
+            }
+        };
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            bodies.add(SampleEvents.json(i));
+        }
+        try (Pipeline<byte[]> p = builder(sink, new MemoryCheckpointStore()).onGiveUp(mode)
+                .batchLimits(new BatchLimits(50, 10 * 1024 * 1024, Duration.ofHours(1), 64 * 1024)).build()) {
+            p.start();
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<Submission> submissions = java.util.Collections.synchronizedList(new ArrayList<>());
+            try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+                List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    submitted.add(pool.submit(() -> {
+                        start.await();
+                        for (int from = 0; from < events; from += 100) {
+                            List<SourceRecord<byte[]>> chunk = new ArrayList<>();
+                            for (int i = from; i < from + 100; i++) {
+                                int event = (i + thread * 137) % events;
+                                chunk.add(new SourceRecord<>("t" + thread, Integer.toString(i), "t" + thread + "#" + i,
+                                        bodies.get(event).getBytes(StandardCharsets.UTF_8)));
+                            }
+                            submissions.add(p.submit(chunk));
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : submitted) {
+                    f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                }
+            }
+            assertThat(p.drain(Duration.ofMinutes(1))).isTrue();
+            int sent = 0;
+            int deduped = 0;
+            for (Submission s : submissions) {
+                s.done().get(1, java.util.concurrent.TimeUnit.MINUTES);
+                sent += s.events();
+                deduped += s.deduped();
+            }
+            List<String> delivered = sink.delivered();
+            assertThat(new java.util.HashSet<>(delivered)).hasSize(events);
+            assertThat(delivered).hasSize(sent);
+            assertThat(sent + deduped).isEqualTo(threads * events);
+            if (mode == Pipeline.OnGiveUp.DEAD_LETTER) {
+                assertThat(delivered).doesNotHaveDuplicates();
+            }
+            for (int t = 0; t < threads; t++) {
+                assertThat(p.committedPositions()).containsEntry("t" + t, Integer.toString(events - 1));
+            }
+        }
+    }
+
     @Test
     void theLifecycleIsOneStateAndACommitPolicyDecidesWhenToWrite() throws Exception {
         java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();

@@ -1,12 +1,12 @@
 package io.auditbridge.core.sink;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.auditbridge.core.testing.K8sEventTranslator;
 import io.auditbridge.core.checkpoint.FileCheckpointStore;
 import io.auditbridge.core.cli.PipelineOptions;
@@ -29,12 +29,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import io.auditbridge.core.testing.LoopbackWireMock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12: a dead-letter file at its cap ({@code --dead-letter-max-bytes}, {@code --dead-letter-max-files 1})
@@ -49,19 +49,13 @@ class DeadLetterCapReadinessTest {
     @TempDir
     Path dir;
 
-    private WireMockServer webhook;
+    @RegisterExtension
+    final WireMockExtension webhook = LoopbackWireMock.perTest();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void startWebhook() {
-        webhook = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        webhook.start();
         webhook.stubFor(post(urlPathEqualTo("/k8s-audit")).willReturn(aResponse().withStatus(400).withBody("bad event")));
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        webhook.stop();
     }
 
     @Test
@@ -78,7 +72,7 @@ class DeadLetterCapReadinessTest {
         FileCheckpointStore store = new FileCheckpointStore(dir.resolve("cp.json"));
         List<Path> files = new ArrayList<>(List.of(dead, dead.resolveSibling("dead.ndjson.1")));
         try (Pipeline<byte[]> p = opts.applyTo(Pipeline.builder("test", new K8sEventTranslator(null, Map.of()),
-                                WebhookSink.builder("http://127.0.0.1:" + webhook.port() + "/k8s-audit").build()))
+                                WebhookSink.builder("http://127.0.0.1:" + webhook.getPort() + "/k8s-audit").build()))
                         .checkpoints(store)
                         .metrics(new PipelineMetrics(registry, "test"))
                         .deadLetters(opts.deadLetters(Clock.systemUTC()))
@@ -88,7 +82,7 @@ class DeadLetterCapReadinessTest {
             var submission = p.submit(ListSource.records(1, EVENTS));
             p.flush();
 
-            awaitCondition(() -> p.notReadyReason() != null && p.notReadyReason().contains("is full"));
+            await().atMost(Duration.ofMinutes(1)).until(() -> p.notReadyReason() != null && p.notReadyReason().contains("is full"));
             HttpResponse<String> ready = readyz(ops.port());
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("dead-letter").contains("is full").contains(dead.toString());
@@ -151,12 +145,4 @@ class DeadLetterCapReadinessTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Polls for a condition (not a timing assertion); fails after a minute. */
-    static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not reached within a minute").isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 }

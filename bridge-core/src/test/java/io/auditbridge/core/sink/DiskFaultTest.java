@@ -1,5 +1,6 @@
 package io.auditbridge.core.sink;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -180,7 +180,7 @@ class DiskFaultTest {
                 p.flush();
                 return s.done();
             });
-            awaitCondition(() -> disk.failedWrites.get() >= 3);
+            await().atMost(Duration.ofMinutes(1)).until(() -> disk.failedWrites.get() >= 3);
             assertThat(p.notReadyReason()).contains("dead-letter write failing").contains("No space left on device");
             p.flush();
             p.drain(Duration.ofMillis(50));
@@ -211,14 +211,6 @@ class DiskFaultTest {
                     .cause().isInstanceOf(DeliveryFailedException.class).hasMessageContaining("No space left on device");
             p.drain(Duration.ofMinutes(1));
             assertThat(p.committedPositions().getOrDefault("p", "0")).isIn("0", "1");
-        }
-    }
-
-    static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not reached within a minute").isLessThan(deadline);
-            Thread.sleep(5);
         }
     }
 }

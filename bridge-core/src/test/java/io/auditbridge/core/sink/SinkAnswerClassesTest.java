@@ -1,18 +1,18 @@
 package io.auditbridge.core.sink;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.auditbridge.core.DeliveryResult;
 import io.auditbridge.core.testing.K8sEventTranslator;
@@ -39,14 +39,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
+import io.auditbridge.core.testing.LoopbackWireMock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What each sink answer means, against a real HTTP server: only 400, 413 and 422 are about the events; every
@@ -56,22 +55,12 @@ class SinkAnswerClassesTest {
     @TempDir
     Path dir;
 
-    private WireMockServer webhook;
+    @RegisterExtension
+    final WireMockExtension webhook = LoopbackWireMock.perTest();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeEach
-    void startWebhook() {
-        webhook = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        webhook.start();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        webhook.stop();
-    }
-
     private String url() {
-        return "http://127.0.0.1:" + webhook.port() + "/k8s-audit";
+        return "http://127.0.0.1:" + webhook.getPort() + "/k8s-audit";
     }
 
     @ParameterizedTest
@@ -138,7 +127,7 @@ class SinkAnswerClassesTest {
         FileCheckpointStore store = new FileCheckpointStore(checkpoint);
         Path dead = dir.resolve("dead.ndjson");
         try (Pipeline<byte[]> p = Pipeline.builder("test", new K8sEventTranslator(null, Map.of()),
-                        WebhookSink.builder("http://user:pw@127.0.0.1:" + webhook.port() + "/k8s-audit?key=qs3cret").build())
+                        WebhookSink.builder("http://user:pw@127.0.0.1:" + webhook.getPort() + "/k8s-audit?key=qs3cret").build())
                 .checkpoints(store)
                 .metrics(new PipelineMetrics(registry, "test"))
                 .deadLetters(new DeadLetterFile(dead, Clock.systemUTC()))
@@ -154,7 +143,7 @@ class SinkAnswerClassesTest {
             for (String bad : List.of("401", "404", "307")) {
                 int seen = requests();
                 // Several attempts in this state, well past the 30 ms retry budget.
-                awaitCondition(() -> requests() >= seen + 3);
+                await().atMost(Duration.ofMinutes(1)).until(() -> requests() >= seen + 3);
                 HttpResponse<String> ready = readyz(ops.port());
                 assertThat(ready.statusCode()).isEqualTo(503);
                 assertThat(ready.body()).contains("sink misconfigured").contains("HTTP " + bad)
@@ -186,7 +175,7 @@ class SinkAnswerClassesTest {
         List<ILoggingEvent> errors = logs.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
         assertThat(errors).hasSize(1);
         assertThat(errors.getFirst().getFormattedMessage()).contains("status=401")
-                .contains("http://127.0.0.1:" + webhook.port() + "/k8s-audit").doesNotContain("qs3cret").doesNotContain("pw@");
+                .contains("http://127.0.0.1:" + webhook.getPort() + "/k8s-audit").doesNotContain("qs3cret").doesNotContain("pw@");
     }
 
     @Test
@@ -225,12 +214,4 @@ class SinkAnswerClassesTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Polls for a condition (not a timing assertion); fails after a minute. */
-    static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not reached within a minute").isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 }

@@ -6,10 +6,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.auditbridge.core.testing.K8sEventTranslator;
@@ -27,32 +26,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.auditbridge.core.testing.LoopbackWireMock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The pipeline delivering to a real HTTP server (WireMock) through the real WebhookSink. */
 class WebhookDeliveryTest {
     @TempDir
     Path dir;
 
-    private WireMockServer webhook;
+    @RegisterExtension
+    final WireMockExtension webhook = LoopbackWireMock.perTest();
     private final ManualClock clock = new ManualClock(1_800_000_000_000L);
 
-    @BeforeEach
-    void startWebhook() {
-        webhook = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        webhook.start();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        webhook.stop();
-    }
-
     private String url() {
-        return "http://127.0.0.1:" + webhook.port() + "/k8s-audit";
+        return "http://127.0.0.1:" + webhook.getPort() + "/k8s-audit";
     }
 
     private Pipeline.Builder<byte[]> pipeline(WebhookSink sink, io.auditbridge.core.retry.Sleeper sleeper, FileCheckpointStore store) {

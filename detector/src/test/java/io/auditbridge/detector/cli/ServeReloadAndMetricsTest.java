@@ -12,10 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /**
  * {@code serve} with a rules.d it watches: a good edit is picked up while serving, a broken one is refused and
@@ -88,11 +89,7 @@ class ServeReloadAndMetricsTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(60)).until(condition::getAsBoolean);
     }
 }
