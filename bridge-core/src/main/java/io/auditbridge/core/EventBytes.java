@@ -24,16 +24,19 @@ public final class EventBytes {
     /** Annotations to add where absent, encoded once: key → value, in the order they are added. */
     public static final class Annotations {
         private final String[] keys;
+        final byte[][] keyUtf8;
         private final byte[][] pairs;
 
         public Annotations(Map<String, String> annotations) {
             Map<String, String> copy = new LinkedHashMap<>(annotations);
             keys = new String[copy.size()];
+            keyUtf8 = new byte[copy.size()][];
             pairs = new byte[copy.size()][];
             int i = 0;
             var nodes = EventJson.MAPPER.getNodeFactory();
             for (Map.Entry<String, String> a : copy.entrySet()) {
                 keys[i] = a.getKey();
+                keyUtf8[i] = a.getKey().getBytes(StandardCharsets.UTF_8);
                 pairs[i] = (EventJson.toString(nodes.textNode(a.getKey())) + ":" + EventJson.toString(nodes.textNode(a.getValue())))
                         .getBytes(StandardCharsets.UTF_8);
                 i++;
@@ -87,7 +90,11 @@ public final class EventBytes {
         if (end - start < 2 || json[start] != '{' || json[end - 1] != '}') {
             return null;
         }
-        Scan s = scan(json, start, end - start, add);
+        // The copying variant (a reused buffer: AKS) reads with the byte scanner first, Jackson when it is unsure.
+        Scan s = mayKeep ? null : EventScanner.scan(json, start, end, add);
+        if (s == null) {
+            s = scan(json, start, end - start, add);
+        }
         if (s == null || s.problem) {
             return null;
         }
@@ -96,7 +103,7 @@ public final class EventBytes {
     }
 
     /** What one pass found; offsets absolute in the scanned array. */
-    private static final class Scan {
+    static final class Scan {
         String kind;
         String apiVersion;
         String auditId;
@@ -109,7 +116,7 @@ public final class EventBytes {
         boolean[] present;
     }
 
-    private static Scan scan(byte[] json, int start, int length, Annotations add) {
+    static Scan scan(byte[] json, int start, int length, Annotations add) {
         Scan s = new Scan();
         s.present = new boolean[add.size()];
         try (JsonParser p = EventJson.MAPPER.getFactory().createParser(json, start, length)) {
@@ -174,6 +181,11 @@ public final class EventBytes {
         } catch (IOException e) {
             return null;
         }
+        return checked(s);
+    }
+
+    /** The scan with what {@link EventValidation} would refuse in the fields it read flagged as a problem. */
+    static Scan checked(Scan s) {
         s.problem |= (s.kind != null && !s.kind.equals("Event"))
                 || (s.apiVersion != null && !s.apiVersion.startsWith("audit.k8s.io/"))
                 || s.auditId == null || s.auditId.isEmpty()

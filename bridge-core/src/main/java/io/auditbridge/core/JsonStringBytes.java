@@ -1,5 +1,8 @@
 package io.auditbridge.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -45,14 +48,27 @@ public final class JsonStringBytes {
         int n = 0;
         int i = from;
         while (true) {
-            if (i >= to) {
-                return -1;
-            }
-            int c = src[i];
-            if (n > o.length - 4) { // room for the longest one step writes
+            if (n > o.length - 12) { // room for the most one step writes: 7 plain bytes of a word, then 4
                 o = Arrays.copyOf(o, o.length * 2);
                 out.bytes = o;
             }
+            if (i <= to - Long.BYTES) {
+                // 8 bytes at a time up to the first that is not plain printable ASCII: copied whole, counted up to it
+                long w = (long) LONGS.get(src, i);
+                LONGS.set(o, n, w);
+                long special = notPlain(w);
+                if (special == 0) {
+                    i += Long.BYTES;
+                    n += Long.BYTES;
+                    continue;
+                }
+                int plain = Long.numberOfTrailingZeros(special) >>> 3;
+                i += plain;
+                n += plain;
+            } else if (i >= to) {
+                return -1;
+            }
+            int c = src[i];
             if (c >= 0x20 && c != '"' && c != '\\') { // printable ASCII: c is signed, so bytes >= 0x80 are negative
                 o[n++] = (byte) c;
                 i++;
@@ -114,6 +130,21 @@ public final class JsonStringBytes {
             i += len;
         }
     }
+
+    /**
+     * A mask with the high bit set in the lowest byte of {@code w} (little-endian) that is a quote, a backslash, a
+     * control character or not ASCII. Each test is the borrow trick, which flags the lowest matching byte exactly
+     * (false flags only above a true one), so the lowest bit of the union is exact too.
+     */
+    static long notPlain(long w) {
+        long quote = w ^ 0x2222222222222222L;
+        long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+        return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (w - 0x2020202020202020L) & ~w | w) & HIGHS;
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** The value of 4 hex digits at {@code src[i]}, or -1. */
     private static int hex4(byte[] src, int i, int to) {

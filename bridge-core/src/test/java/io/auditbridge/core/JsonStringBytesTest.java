@@ -141,6 +141,23 @@ class JsonStringBytesTest {
     }
 
     @Test
+    void aSpecialByteAtEveryOffsetOfAWord() {
+        // read 8 bytes at a time: each kind of byte that ends a plain run, at every offset, in strings of every length
+        for (String special : List.of("\\\"", "\\n", "\\u00e9", "\\ud83d\\ude80", "\u00e9", "\u2603", "\ud83d\ude80", "\u0001", "\"")) {
+            for (int len = 0; len < 26; len++) {
+                for (int at = 0; at <= len; at++) {
+                    String text = "x".repeat(at) + special + "y".repeat(len - at);
+                    if (special.equals("\u0001") || special.equals("\"")) {
+                        agree(q(text)); // declined, or a shorter string: either way what it takes is Jackson's
+                    } else {
+                        value(text); // taken whole, equal to Jackson's
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void agreesWithJacksonOnRandomBytes() {
         Random rnd = new Random(7);
         byte[] common = "\\\"u0aDd8e/bnrtfx\u0001 ".getBytes(StandardCharsets.ISO_8859_1);
