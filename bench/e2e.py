@@ -174,6 +174,23 @@ def run_measured(cmd):
             'err': p.stderr.decode(errors='replace')}
 
 
+def run_rss_sampled(cmd, every=0.25):
+    """Runs cmd and reads its resident set (VmRSS) every `every` seconds: wall seconds, exit code, RSS samples in MiB."""
+    start = time.time()
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    samples = []
+    while p.poll() is None:
+        try:
+            with open('/proc/%d/status' % p.pid) as f:
+                rss = [l for l in f if l.startswith('VmRSS:')]
+            if rss:
+                samples.append(int(rss[0].split()[1]) / 1024)
+        except FileNotFoundError:
+            break
+        time.sleep(every)
+    return {'wall': time.time() - start, 'rc': p.wait(), 'samples': samples}
+
+
 def free_port():
     s = socket.socket()
     s.bind(('127.0.0.1', 0))
@@ -318,8 +335,12 @@ def main():
                            ('evaluate (1M events)', jar('detector') + ['evaluate', big['events']]),
                            ('backfill runtime (1M generated events, console sink)', file_bridge('--generate', '1000000', '--sink', 'console'))):
             cmd = [cmd[0], '-Xmx256m'] + cmd[1:]
-            r = run_measured(cmd)
-            rows.append(('%s under -Xmx256m' % label, 'exit %d' % r['rc'], '', '', 'max RSS %.0f MiB, %.1f s' % (r['rss'], r['wall'])))
+            r = run_rss_sampled(cmd)
+            rss = r['samples'] or [0]
+            # RSS at each tenth of the run: flat after warm-up means the input's size does not show in memory.
+            tenths = ' '.join('%.0f' % rss[min(len(rss) - 1, len(rss) * k // 10)] for k in range(1, 11))
+            rows.append(('%s under -Xmx256m' % label, 'exit %d' % r['rc'], '', '',
+                         'max RSS %.0f MiB, %.1f s; RSS (MiB) at each tenth of the run: %s' % (max(rss), r['wall'], tenths)))
             print(rows[-1], flush=True)
     print('\nload average after: ' + load_avg())
     print('\n| path | events/s | Jackson baseline events/s | ratio | how |\n|---|---|---|---|---|')

@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -132,5 +134,72 @@ class HostileClientsFirehoseTest {
         assertThat(codes).allMatch(c -> c == 413 || c == 503).contains(413);
         assertThat(process.isAlive()).isTrue();
         assertThat(goodRequest()).isEqualTo(200);
+    }
+
+    /**
+     * Issue 15: the receiver at its maximum concurrency (64) with requests that together want far more than its
+     * request budget (each about 5 MiB decoded: 8 subscription payloads of 450 Events), under the chart's heap: every
+     * request is answered (200, or 503 that Firehose retries within its 300 s default retry duration), every event
+     * reaches the webhook, and the process stays inside the container's memory limit.
+     */
+    @Test
+    void maximumConcurrencyOverTheRequestBudgetIsAnsweredAndNothingIsLost() throws Exception {
+        int clients = 64;
+        int recordsPerRequest = 8;
+        int eventsPerRecord = 450;
+        Set<String> expected = new HashSet<>();
+        List<byte[]> bodies = new ArrayList<>();
+        long decoded = 0;
+        for (int c = 0; c < clients; c++) {
+            String[] payloads = new String[recordsPerRequest];
+            for (int r = 0; r < recordsPerRequest; r++) {
+                String[][] events = new String[eventsPerRecord][];
+                for (int e = 0; e < eventsPerRecord; e++) {
+                    String id = String.format("%08x-0000-4000-8000-%04x%08x", 0x66000000 + c, r, e);
+                    expected.add(id + "/ResponseComplete");
+                    events[e] = new String[] {Long.toString(37_960_004_000_000L + e), paddedAuditLine(id)};
+                }
+                payloads[r] = AuditFixtures.dataMessage(AuditFixtures.AUDIT_STREAM, events);
+                decoded += payloads[r].length();
+            }
+            bodies.add(body("max-" + c, payloads));
+        }
+        System.out.printf("64 Firehose requests of %d KiB on the wire, %d KiB decoded each%n",
+                bodies.get(0).length / 1024, decoded / clients / 1024);
+        long memoryLimit = ReceiverProcess.deploymentMemoryLimit(CHART_VALUES);
+        AtomicInteger retries = new AtomicInteger();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (byte[] body : bodies) {
+                answers.add(pool.submit(() -> {
+                    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(300); // Firehose's default retry duration
+                    int code;
+                    while ((code = HostileSuite.post("http://127.0.0.1:" + port + PATH, headers(), body)) == 503 || code == -1) {
+                        if (System.nanoTime() > giveUp) {
+                            return code;
+                        }
+                        retries.incrementAndGet(); // Firehose retries a 503 or a broken connection
+                        Thread.sleep(250);
+                    }
+                    return code;
+                }));
+            }
+            for (Future<Integer> f : answers) {
+                assertThat(f.get(10, TimeUnit.MINUTES)).isEqualTo(200);
+            }
+        }
+        System.out.printf("64 x 5 MiB decoded: all 200 after %d retries; peak RSS %d MiB of a %d MiB limit%n",
+                retries.get(), process.peakRss() / (1024 * 1024), memoryLimit / (1024 * 1024));
+        Set<String> missing = new HashSet<>(expected); // a set difference: AssertJ's containsAll is quadratic
+        missing.removeAll(sink.keys());
+        assertThat(missing).as("events the webhook never received").isEmpty();
+        assertThat(process.isAlive()).isTrue();
+        assertThat(process.peakRss()).isLessThan(memoryLimit);
+    }
+
+    /** An audit Event of about 1 KB: the fixture line with a request URI and user agent of realistic length. */
+    private static String paddedAuditLine(String id) {
+        return AuditFixtures.auditLine(id).replace("\"userAgent\":\"kubectl/v1.31.0\"",
+                "\"userAgent\":\"kubectl/v1.31.0 (linux/amd64) kubernetes/4c94112 " + id + " " + "x".repeat(500) + "\"");
     }
 }

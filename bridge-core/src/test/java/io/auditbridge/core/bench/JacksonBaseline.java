@@ -1,8 +1,8 @@
 package io.auditbridge.core.bench;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
 import java.io.File;
@@ -18,12 +18,15 @@ public final class JacksonBaseline {
     public static void main(String[] args) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         long values = 0;
+        // A parser over every root value, not MappingIterator: given a file that starts with '[' the iterator reads
+        // that one array's elements and stops, so a file of one array per line (receiver bodies) was read to its
+        // first line only.
         try (OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
              JsonGenerator gen = mapper.getFactory().createGenerator(out);
-             MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(new File(args[0]))) {
+             JsonParser parser = mapper.getFactory().createParser(new File(args[0]))) {
             gen.setRootValueSeparator(null);
-            while (it.hasNext()) {
-                JsonNode v = it.next();
+            while (parser.nextToken() != null) {
+                JsonNode v = mapper.readTree(parser);
                 if (v.isArray()) {
                     for (JsonNode element : v) {
                         mapper.writeTree(gen, element);
