@@ -106,16 +106,14 @@ final class CollectorFieldStripper {
 
         /**
          * Whether {@code name} was a member already. The parser hands out one canonical String per distinct name,
-         * so identity finds a repeat (a name it did not canonicalize is compared by value, after identity misses).
+         * so identity nearly always decides; a name it did not canonicalize is compared by its (cached) hash, then
+         * by value, in the same pass.
          */
         boolean repeats(String name) {
+            int hash = name.hashCode();
             for (int i = 0; i < count; i++) {
-                if (names[i] == name) {
-                    return true;
-                }
-            }
-            for (int i = 0; i < count; i++) {
-                if (names[i].length() == name.length() && names[i].equals(name)) {
+                String seen = names[i];
+                if (seen == name || (seen.hashCode() == hash && seen.equals(name))) {
                     return true;
                 }
             }
