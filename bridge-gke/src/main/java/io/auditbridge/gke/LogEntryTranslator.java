@@ -177,8 +177,10 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
 
         Event write(String stage) {
             String auditId = entry.insertId().isEmpty() ? entry.operationId() : entry.insertId();
-            ByteArrayBuilder out = new ByteArrayBuilder(1024);
-            try (JsonGenerator g = EventJson.MAPPER.createGenerator(out)) {
+            EventOutput out = EventOutput.get();
+            JsonGenerator g = out.generator;
+            boolean written = false;
+            try {
                 g.writeStartObject();
                 g.writeStringField("kind", "Event");
                 g.writeStringField("apiVersion", "audit.k8s.io/v1");
@@ -214,10 +216,16 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
                 g.writeStringField("stageTimestamp", timestamp);
                 annotations(g);
                 g.writeEndObject();
+                byte[] bytes = out.take();
+                written = true;
+                return Event.ofWritten(bytes, auditId, stage, timestamp);
             } catch (IOException e) {
                 throw new UncheckedIOException("writing to memory cannot fail", e);
+            } finally {
+                if (!written) {
+                    EventOutput.discard(); // a generator left inside a value writes nothing right again
+                }
             }
-            return Event.ofWritten(out.toByteArray(), auditId, stage, timestamp);
         }
 
         /**
@@ -270,6 +278,46 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
                 }
             }
             g.writeEndObject();
+        }
+    }
+
+    /**
+     * One generator per thread, writing into one buffer: creating a generator per Event (its buffers, its contexts)
+     * cost as much as writing the Event. Root values are written without a separator and taken out one at a time.
+     */
+    private static final class EventOutput {
+        private static final ThreadLocal<EventOutput> CURRENT = new ThreadLocal<>();
+        final ByteArrayBuilder buffer = new ByteArrayBuilder(2048);
+        final JsonGenerator generator;
+
+        private EventOutput() {
+            try {
+                generator = EventJson.MAPPER.createGenerator(buffer);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            generator.setRootValueSeparator(null);
+        }
+
+        static EventOutput get() {
+            EventOutput out = CURRENT.get();
+            if (out == null) {
+                out = new EventOutput();
+                CURRENT.set(out);
+            }
+            return out;
+        }
+
+        static void discard() {
+            CURRENT.remove();
+        }
+
+        /** The value just written, as its own array; the buffer is emptied for the next. */
+        byte[] take() throws IOException {
+            generator.flush();
+            byte[] bytes = buffer.toByteArray();
+            buffer.reset();
+            return bytes;
         }
     }
 
