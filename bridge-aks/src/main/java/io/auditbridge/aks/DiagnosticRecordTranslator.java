@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditbridge.core.Event;
 import io.auditbridge.core.EventBytes;
 import io.auditbridge.core.EventJson;
+import io.auditbridge.core.EventScanner;
 import io.auditbridge.core.EventValidation;
 import io.auditbridge.core.JsonErrors;
 import io.auditbridge.core.JsonStringBytes;
@@ -72,6 +73,12 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
         Translation.Builder out = Translation.builder();
         ClusterNames clusters = new ClusterNames(naming);
         LogReader logs = unescapeFromBody ? new LogReader(message.payload()) : null;
+        if (logs != null) {
+            Translation plain = new PlainEnvelope(message, logs).translate();
+            if (plain != null) {
+                return plain;
+            }
+        }
         try (JsonParser p = EventJson.MAPPER.createParser(message.payload())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return notEnvelope(message, "not a JSON object");
@@ -118,6 +125,9 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
      * the parser only skips them: no char[], String or per-record array on the way to the Event's bytes.
      */
     private static final class LogReader {
+        /** Far above AKS's 16 KiB, far below Jackson's string length limit (20 M chars). */
+        static final int MAX_LOG_BYTES = 1 << 20;
+
         private final byte[] body;
         private JsonStringBytes.Buffer buffer;
 
@@ -132,10 +142,20 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
             if (at <= 0 || at > body.length || body[(int) at - 1] != '"') {
                 return false; // not where it should be: never unescape blind
             }
+            return unescape((int) at) >= 0;
+        }
+
+        /**
+         * Unescapes the string whose text starts at {@code body[at]} into {@link #buffer}: the index of its closing
+         * quote, or -1 (not the plain case, or longer than {@link #MAX_LOG_BYTES}, where the parser's length limit
+         * must decide).
+         */
+        int unescape(int at) {
             if (buffer == null) {
                 buffer = new JsonStringBytes.Buffer(16 * 1024); // AKS cuts logs at 16 KiB
             }
-            return JsonStringBytes.unescape(body, (int) at, body.length, buffer) >= 0;
+            int close = JsonStringBytes.unescape(body, at, Math.min(body.length, at + MAX_LOG_BYTES + 1), buffer);
+            return close;
         }
     }
 
@@ -183,6 +203,223 @@ public final class DiagnosticRecordTranslator implements Translator<byte[]> {
             }
         }
         return new DiagnosticRecord(true, category, resourceId, logIsText, log);
+    }
+
+    private static final byte[] RECORDS = "records".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CATEGORY = "category".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESOURCE_ID = "resourceId".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROPERTIES = "properties".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LOG = "log".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_TEXT = 1 << 20;
+
+    /**
+     * The message read without a parser, in one pass over its bytes (core {@link EventScanner} checks the JSON it
+     * skips), giving the records to the same {@link #translateRecord}. Only the plain case: one compact envelope
+     * whose keys have no escapes, no key this reads given twice, {@code category} before {@code properties.log},
+     * a selected log {@link JsonStringBytes} takes, nothing after it. Anything else gives null before any result is
+     * used, and the parser reads the whole message again, wording what is wrong.
+     */
+    private final class PlainEnvelope {
+        private final SourceRecord<byte[]> message;
+        private final byte[] b;
+        private final int end;
+        private final LogReader logs;
+        private int i;
+
+        PlainEnvelope(SourceRecord<byte[]> message, LogReader logs) {
+            this.message = message;
+            this.b = message.payload();
+            this.end = b.length;
+            this.logs = logs;
+        }
+
+        Translation translate() {
+            Translation.Builder out = Translation.builder();
+            ClusterNames clusters = new ClusterNames(naming);
+            i = EventScanner.skipSpaces(b, 0, end);
+            if (i < 0 || b[i] != '{' || (i = EventScanner.skipSpaces(b, i + 1, end)) < 0 || b[i] == '}') {
+                return null;
+            }
+            boolean sawRecords = false;
+            while (true) {
+                int name = key();
+                if (name < 0) {
+                    return null;
+                }
+                if (is(name, RECORDS)) {
+                    if (sawRecords || b[i] != '[' || (i = EventScanner.skipSpaces(b, i + 1, end)) < 0) {
+                        return null;
+                    }
+                    sawRecords = true;
+                    int index = 0;
+                    if (b[i] == ']') {
+                        i++;
+                    } else {
+                        while (true) {
+                            DiagnosticRecord record = b[i] == '{' ? record() : skipped();
+                            if (record == null) {
+                                return null;
+                            }
+                            translateRecord(record, message.id(), index++, clusters, logs, out);
+                            int after = next(']');
+                            if (after < 0) {
+                                return null;
+                            }
+                            if (after == CLOSED) {
+                                break;
+                            }
+                        }
+                    }
+                } else if ((i = EventScanner.skipValue(b, i, end)) < 0) {
+                    return null;
+                }
+                int after = next('}');
+                if (after < 0) {
+                    return null;
+                }
+                if (after == CLOSED) {
+                    break;
+                }
+            }
+            while (i < end && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+                i++;
+            }
+            return i == end && sawRecords ? out.build() : null;
+        }
+
+        /** A key and its colon at {@code b[i]}: the index of the key's closing quote, {@code i} at the value; or -1. */
+        private int key() {
+            if (b[i] != '"') {
+                return -1;
+            }
+            int close = EventScanner.plainStringEnd(b, i + 1, end, MAX_TEXT);
+            if (close < 0 || (i = EventScanner.skipSpaces(b, close + 1, end)) < 0 || b[i] != ':'
+                    || (i = EventScanner.skipSpaces(b, i + 1, end)) < 0) {
+                return -1;
+            }
+            return close;
+        }
+
+        /** Whether the key that ends at {@code close} (and started after a quote) is {@code name}. */
+        private boolean is(int close, byte[] name) {
+            int from = close - name.length;
+            return from > 0 && b[from - 1] == '"' && java.util.Arrays.equals(b, from, close, name, 0, name.length);
+        }
+
+        private static final int MORE = 0;
+        private static final int CLOSED = 1;
+
+        /** After a value (at {@code i}, or -1 after a bad one): past ',' and spaces ({@link #MORE}), past {@code closing} ({@link #CLOSED}), or -1. */
+        private int next(char closing) {
+            if (i < 0 || (i = EventScanner.skipSpaces(b, i, end)) < 0) {
+                return -1;
+            }
+            if (b[i] == closing) {
+                i++;
+                return CLOSED;
+            }
+            return b[i] == ',' && (i = EventScanner.skipSpaces(b, i + 1, end)) >= 0 ? MORE : -1;
+        }
+
+        private DiagnosticRecord skipped() {
+            i = EventScanner.skipValue(b, i, end);
+            return i < 0 ? null : new DiagnosticRecord(false, null, null, false, null);
+        }
+
+        /** A plain string value at {@code b[i]}, or null (then {@code i} is -1 when it was not plain). */
+        private String text() {
+            int close = EventScanner.plainStringEnd(b, i + 1, end, MAX_TEXT);
+            if (close < 0) {
+                i = -1;
+                return null;
+            }
+            String text = new String(b, i + 1, close - i - 1, StandardCharsets.UTF_8);
+            i = close + 1;
+            return text;
+        }
+
+        private DiagnosticRecord record() {
+            String category = null;
+            String resourceId = null;
+            Object log = null;
+            boolean logIsText = false;
+            int seen = 0;
+            if ((i = EventScanner.skipSpaces(b, i + 1, end)) < 0) {
+                return null;
+            }
+            if (b[i] == '}') {
+                i++;
+                return new DiagnosticRecord(true, null, null, false, null);
+            }
+            while (true) {
+                int name = key();
+                if (name < 0) {
+                    return null;
+                }
+                int field = is(name, CATEGORY) ? 1 : is(name, RESOURCE_ID) ? 2 : is(name, PROPERTIES) ? 4 : 0;
+                if ((seen & field) != 0) {
+                    return null; // given twice: the parser's reading decides
+                }
+                seen |= field;
+                if (field == 1 && b[i] == '"') {
+                    category = text();
+                } else if (field == 2 && b[i] == '"') {
+                    resourceId = text();
+                } else if (field == 4 && b[i] == '{') {
+                    if ((i = EventScanner.skipSpaces(b, i + 1, end)) < 0) {
+                        return null;
+                    }
+                    if (b[i] == '}') {
+                        i++;
+                    } else {
+                        boolean sawLog = false;
+                        while (true) {
+                            int property = key();
+                            if (property < 0) {
+                                return null;
+                            }
+                            if (is(property, LOG) && b[i] == '"') {
+                                if (sawLog || category == null) {
+                                    return null; // twice, or before the category: the parser's way
+                                }
+                                sawLog = true;
+                                logIsText = true;
+                                if (categories.contains(category)) {
+                                    int close = logs.unescape(i + 1);
+                                    if (close < 0) {
+                                        return null;
+                                    }
+                                    log = LOG_IN_BUFFER;
+                                    i = close + 1;
+                                } else {
+                                    i = EventScanner.skipValue(b, i, end); // skipped with the record: never read
+                                }
+                            } else if (is(property, LOG)) {
+                                return null;
+                            } else {
+                                i = EventScanner.skipValue(b, i, end);
+                            }
+                            int after = next('}');
+                            if (after < 0) {
+                                return null;
+                            }
+                            if (after == CLOSED) {
+                                break;
+                            }
+                        }
+                    }
+                } else {
+                    i = EventScanner.skipValue(b, i, end);
+                }
+                int after = next('}');
+                if (after < 0) {
+                    return null;
+                }
+                if (after == CLOSED) {
+                    return new DiagnosticRecord(true, category, resourceId, logIsText, log);
+                }
+            }
+        }
     }
 
     private static Object parseLog(char[] text) {

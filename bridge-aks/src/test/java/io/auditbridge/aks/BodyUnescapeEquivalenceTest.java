@@ -135,6 +135,46 @@ class BodyUnescapeEquivalenceTest {
         }
     }
 
+    /** Envelopes of every shape: the byte path reads the plain ones, hands the rest to the parser, same result. */
+    @Test
+    void envelopeShapes() {
+        String log = quoted("{" + BASE + "}");
+        String good = record("kube-audit", log);
+        List<String> bodies = List.of(
+                "{\"records\":[]}", "{\"records\":[" + good + "]}", "  {\"records\":[" + good + "]}  ", "{\"records\":[" + good + "]}\r\n",
+                "{\"records\":[" + good + "]} trailing", "{\"records\":[" + good + "]}{\"records\":[]}",
+                "{\"other\":{\"a\":[1,2,{\"b\":null}]},\"records\":[" + good + "],\"more\":\"x\"}",
+                "{\"records\":[" + good + "],\"records\":[" + good + "]}", "{\"records\":{}}", "{\"records\":null}", "{}", "[]", "\"x\"", "",
+                "{\"records\":[1,\"s\",null,[]," + good + ",{}]}",
+                "{ \"records\" : [ { \"category\" : \"kube-audit\" , \"properties\" : { \"log\" : " + log + " } } ] }",
+                "{\n\"records\":[" + good + "]}",
+                "{\"records\":[{\"properties\":{\"log\":" + log + "},\"category\":\"kube-audit\"}]}", // log before category
+                "{\"records\":[{\"category\":\"kube-audit\",\"category\":\"kube-apiserver\",\"properties\":{\"log\":" + log + "}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"properties\":{\"log\":" + log + ",\"log\":" + log + "}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"properties\":{\"log\":" + log + "},\"properties\":{}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"properties\":{\"log\":1}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"properties\":{}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"properties\":[]}]}",
+                "{\"records\":[{\"category\":\"kube-audit\"}]}",
+                "{\"records\":[{\"category\":7,\"properties\":{\"log\":" + log + "}}]}",
+                "{\"records\":[{\"category\":\"kube-apiserver\",\"properties\":{\"log\":\"I1201 \\\"klog\\\"\"}}]}",
+                "{\"records\":[{\"category\":\"\",\"properties\":{\"log\":" + log + "}}]}",
+                "{\"records\":[{\"\\u0063ategory\":\"kube-audit\",\"properties\":{\"log\":" + log + "}}]}",
+                "{\"records\":[{\"category\":\"kube-\\u0061udit\",\"properties\":{\"log\":" + log + "}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"resourceId\":\"/x/managedClusters/caf\u00e9\",\"properties\":{\"log\":" + log + "}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"resourceId\":\"/x/managedClusters/\\u0041\",\"properties\":{\"log\":" + log + "}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"resourceId\":null,\"properties\":{\"log\":" + log + "}}]}",
+                "{\"records\":[" + good + "," + good.replace("x-1", "x-2") + "," + record("kube-audit-admin", log) + "]}",
+                "{\"records\":[" + good + ",]}", "{\"records\":[" + good + " " + good + "]}", "{\"records\":[" + good + "]",
+                "{\"records\":[" + good.substring(0, good.length() - 1) + ",}]}", "{\"records\":[{\"category\":\"kube-audit\",\"properties\":{\"log\":" + log + ",}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"x\":01,\"properties\":{\"log\":" + log + "}}]}",
+                "{\"records\":[{\"category\":\"kube-audit\",\"x\":" + "[".repeat(400) + "]".repeat(400) + ",\"properties\":{\"log\":" + log + "}}]}");
+        for (String b : bodies) {
+            assertSameBothWays(b.getBytes(StandardCharsets.UTF_8), ClusterNaming.FROM_RESOURCE_ID);
+            assertSameBothWays(b.getBytes(StandardCharsets.UTF_8), new ClusterNaming(null, true));
+        }
+    }
+
     /** Generated Events of random text, escaped by Jackson and at random by hand, many records to a body. */
     @Test
     void randomEvents() {

@@ -80,6 +80,15 @@ public final class Event {
         return new Event(compactJson, auditId, stage, stageTimestamp);
     }
 
+    /**
+     * An Event a translator wrote itself as compact JSON with a {@code JsonGenerator} (no tree in between); the
+     * caller vouches that {@code compactJson} is one JSON object on one line, a valid Event whose auditID, stage and
+     * stageTimestamp are the given values. The tree is parsed only if something asks for it.
+     */
+    public static Event ofWritten(byte[] compactJson, String auditId, String stage, String stageTimestamp) {
+        return new Event(compactJson, auditId, stage, stageTimestamp);
+    }
+
     /** The JSON tree, read-only by contract: change it only through this class. */
     public JsonNode json() {
         return tree();

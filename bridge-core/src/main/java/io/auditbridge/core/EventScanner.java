@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * the caller asks Jackson, which also decides what is wrong. Whatever it accepts, Jackson accepts too (its limits
  * are wider) and reads to the same fields: {@code EventScannerTest} holds the two to that.
  */
-final class EventScanner {
+public final class EventScanner {
     private EventScanner() {}
 
     private static final int MAX_DEPTH = 200;
@@ -24,6 +24,27 @@ final class EventScanner {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Skips the JSON value at {@code b[i]} (no spaces before it) the way {@link #scan} checks it: the index after it,
+     * or -1 when it is not valid JSON or not a form this takes (then ask a parser).
+     */
+    public static int skipValue(byte[] b, int i, int end) {
+        return skipValue(b, i, end, 1);
+    }
+
+    /** The index of the first byte after spaces and tabs from {@code b[i]}, or -1 at the end or at a line break. */
+    public static int skipSpaces(byte[] b, int i, int end) {
+        return ws(b, i, end);
+    }
+
+    /**
+     * The index of the closing quote of a string without escapes whose text starts at {@code b[from]}, or -1 (an
+     * escape, a control character, UTF-8 that is not well-formed, longer than {@code max} bytes, no end).
+     */
+    public static int plainStringEnd(byte[] b, int from, int end, int max) {
+        return plainString(b, from, end, max);
     }
 
     /** The scan of {@code b[start, end)}, which starts with '{' and ends with '}', or null when unsure. */

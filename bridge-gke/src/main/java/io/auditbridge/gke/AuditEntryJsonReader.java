@@ -1,8 +1,13 @@
 package io.auditbridge.gke;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditbridge.core.EventJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.auditbridge.core.Rfc3339;
 import java.time.Instant;
 import java.util.Iterator;
@@ -11,12 +16,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads the {@link AuditEntry} of a GKE audit LogEntry straight from its JSON tree: no protobuf, no second parse,
- * the timestamp parsed once with java.time ({@link Rfc3339}). It knows the fields GKE audit entries carry and checks
- * each the way JsonFormat would (type, enum name, timestamp shape); for anything else (another field, a null, a
- * value of another JSON type, {@code status.details}, a timestamp in an unusual spelling) it answers null and the
- * caller parses the entry with JsonFormat, so an entry either reads here exactly as through protobuf or not at all.
- * {@code JsonAndProtoPathsAgreeTest} holds the two paths to the same Events.
+ * Reads the {@link AuditEntry} of a GKE audit LogEntry straight from its JSON: no protobuf, no second parse, the
+ * timestamp parsed once ({@link Rfc3339}). It reads tokens, so one implementation serves a tree ({@link #read(JsonNode)},
+ * Pub/Sub and the Cloud Function) and a file streamed without building one ({@link #read(JsonParser)}, {@code translate}).
+ * It knows the fields GKE audit entries carry and checks each the way JsonFormat would (type, enum name, timestamp
+ * shape); for anything else (another field, a null, a value of another JSON type, {@code status.details}, a timestamp
+ * in an unusual spelling, a key written twice) it answers null and the caller parses the entry with JsonFormat, so an
+ * entry either reads here exactly as through protobuf or not at all. {@code JsonAndProtoPathsAgreeTest} holds the two
+ * paths to the same Events, and the streamed reading to the tree's.
  */
 final class AuditEntryJsonReader {
     /** Thrown inside to abandon the JSON path; never escapes. */
@@ -36,12 +43,15 @@ final class AuditEntryJsonReader {
     private static final long MAX_EXACT = 1L << 53; // as StructJson
 
     private String insertId = "";
+    private boolean insertIdSeen;
     private String operationId = "";
     private boolean hasOperation;
     private boolean operationLast;
     private Instant timestamp;
     private Map<String, String> labels = Map.of();
     private Map<String, String> resourceLabels = Map.of();
+    private boolean auditLogType;
+    private boolean k8sService;
     private String methodName = "";
     private String resourceName = "";
     private String principalEmail = "";
@@ -56,130 +66,265 @@ final class AuditEntryJsonReader {
 
     private AuditEntryJsonReader() {}
 
+    /** An entry read from a stream, with the insertId that names it (null when the entry has none). */
+    record Read(AuditEntry entry, String insertId) {}
+
     /** The entry, or null when the tree holds something only JsonFormat can judge. */
     static AuditEntry read(JsonNode entry) {
+        try (JsonParser p = entry.traverse(EventJson.MAPPER)) {
+            p.nextToken();
+            Read r = read(p);
+            return r == null ? null : r.entry();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a tree cannot fail to read", e);
+        }
+    }
+
+    /**
+     * Reads the object whose {@code START_OBJECT} is the parser's current token, through its {@code END_OBJECT}. Null
+     * when it holds something only JsonFormat can judge, or is not a k8s.io AuditLog entry (no such {@code @type} and
+     * {@code serviceName}): the parser then stands anywhere inside the object, and the caller skips the rest and reads
+     * the entry as a tree. Malformed JSON throws as the parser does.
+     */
+    static Read read(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
         AuditEntryJsonReader r = new AuditEntryJsonReader();
         try {
-            r.entry(entry);
+            r.entry(p);
         } catch (Unsupported e) {
             return null;
         }
-        // Only once every field checked out: the bodies are shared with the Event, their numbers as a Struct has them.
+        if (!r.auditLogType || !r.k8sService) {
+            return null; // skipped or refused: the tree path words it
+        }
+        // Only once every field checked out: the bodies are the Event's, their numbers as a Struct has them.
         ObjectNode request = r.request == null ? null : structNumbers(r.request);
         ObjectNode response = r.response == null ? null : structNumbers(r.response);
         long seconds = r.timestamp == null ? 0 : r.timestamp.getEpochSecond();
         int nanos = r.timestamp == null ? 0 : r.timestamp.getNano();
-        return new AuditEntry(r.insertId, r.operationId, r.hasOperation, r.operationLast, seconds, nanos, r.labels,
+        return new Read(new AuditEntry(r.insertId, r.operationId, r.hasOperation, r.operationLast, seconds, nanos, r.labels,
                 r.resourceLabels, r.methodName, r.resourceName, r.principalEmail, r.principalSubject, r.delegatedFrom,
-                r.callerIp, r.userAgent, r.statusCode, r.statusMessage, request, response);
+                r.callerIp, r.userAgent, r.statusCode, r.statusMessage, request, response), r.insertIdSeen ? r.insertId : null);
     }
 
-    private void entry(JsonNode v) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields(v); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            JsonNode value = f.getValue();
-            switch (f.getKey()) {
-                case "logName" -> text(value);
-                case "insertId" -> insertId = text(value);
-                case "timestamp" -> timestamp = timestamp(value);
-                case "receiveTimestamp" -> timestamp(value); // unused, but JsonFormat would refuse a bad one
-                case "severity" -> severity(value);
-                case "labels" -> labels = stringMap(value);
-                case "resource" -> resource(value);
-                case "operation" -> operation(value);
-                case "protoPayload" -> auditLog(value);
+    /** {@code seen} with {@code bit} added; a key written twice is left to the tree, which keeps the last. */
+    private static int once(int seen, int bit) {
+        if ((seen & bit) != 0) {
+            throw UNSUPPORTED;
+        }
+        return seen | bit;
+    }
+
+    private void entry(JsonParser p) throws IOException {
+        int seen = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "logName" -> {
+                    seen = once(seen, 1);
+                    text(p, v);
+                }
+                case "insertId" -> {
+                    seen = once(seen, 2);
+                    insertId = text(p, v);
+                    insertIdSeen = true;
+                }
+                case "timestamp" -> {
+                    seen = once(seen, 4);
+                    timestamp = timestamp(p, v);
+                }
+                case "receiveTimestamp" -> {
+                    seen = once(seen, 8);
+                    timestamp(p, v); // unused, but JsonFormat would refuse a bad one
+                }
+                case "severity" -> {
+                    seen = once(seen, 16);
+                    severity(p, v);
+                }
+                case "labels" -> {
+                    seen = once(seen, 32);
+                    labels = stringMap(p, v);
+                }
+                case "resource" -> {
+                    seen = once(seen, 64);
+                    resource(p, v);
+                }
+                case "operation" -> {
+                    seen = once(seen, 128);
+                    operation(p, v);
+                }
+                case "protoPayload" -> {
+                    seen = once(seen, 256);
+                    auditLog(p, v);
+                }
                 default -> throw UNSUPPORTED;
             }
         }
     }
 
-    private void resource(JsonNode v) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields(v); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            switch (f.getKey()) {
-                case "type" -> text(f.getValue());
-                case "labels" -> resourceLabels = stringMap(f.getValue());
+    private void resource(JsonParser p, JsonToken v) throws IOException {
+        object(v);
+        int seen = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken fv = p.nextToken();
+            switch (name) {
+                case "type" -> {
+                    seen = once(seen, 1);
+                    text(p, fv);
+                }
+                case "labels" -> {
+                    seen = once(seen, 2);
+                    resourceLabels = stringMap(p, fv);
+                }
                 default -> throw UNSUPPORTED;
             }
         }
     }
 
-    private void operation(JsonNode v) {
+    private void operation(JsonParser p, JsonToken v) throws IOException {
+        object(v);
         hasOperation = true;
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields(v); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            switch (f.getKey()) {
-                case "id" -> operationId = text(f.getValue());
-                case "producer" -> text(f.getValue());
-                case "first" -> bool(f.getValue());
-                case "last" -> operationLast = bool(f.getValue());
+        int seen = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken fv = p.nextToken();
+            switch (name) {
+                case "id" -> {
+                    seen = once(seen, 1);
+                    operationId = text(p, fv);
+                }
+                case "producer" -> {
+                    seen = once(seen, 2);
+                    text(p, fv);
+                }
+                case "first" -> {
+                    seen = once(seen, 4);
+                    bool(fv);
+                }
+                case "last" -> {
+                    seen = once(seen, 8);
+                    operationLast = bool(fv);
+                }
                 default -> throw UNSUPPORTED;
             }
         }
     }
 
-    private void auditLog(JsonNode v) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields(v); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            JsonNode value = f.getValue();
-            switch (f.getKey()) {
+    private void auditLog(JsonParser p, JsonToken v) throws IOException {
+        object(v);
+        int seen = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken fv = p.nextToken();
+            switch (name) {
                 case "@type" -> {
-                    if (!LogEntryTranslator.AUDIT_LOG_TYPE.equals(text(value))) {
+                    seen = once(seen, 1);
+                    if (!LogEntryTranslator.AUDIT_LOG_TYPE.equals(text(p, fv))) {
                         throw UNSUPPORTED;
                     }
+                    auditLogType = true;
                 }
-                case "serviceName" -> text(value);
-                case "methodName" -> methodName = text(value);
-                case "resourceName" -> resourceName = text(value);
-                case "authenticationInfo" -> authentication(value);
+                case "serviceName" -> {
+                    seen = once(seen, 2);
+                    k8sService = LogEntryTranslator.K8S_SERVICE.equals(text(p, fv));
+                }
+                case "methodName" -> {
+                    seen = once(seen, 4);
+                    methodName = text(p, fv);
+                }
+                case "resourceName" -> {
+                    seen = once(seen, 8);
+                    resourceName = text(p, fv);
+                }
+                case "authenticationInfo" -> {
+                    seen = once(seen, 16);
+                    authentication(p, fv);
+                }
                 case "authorizationInfo" -> {
-                    if (!value.isArray()) {
+                    seen = once(seen, 32);
+                    if (fv != JsonToken.START_ARRAY) {
                         throw UNSUPPORTED;
                     }
-                    for (JsonNode item : value) {
-                        authorization(item);
+                    for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+                        authorization(p, item);
                     }
                 }
-                case "requestMetadata" -> requestMetadata(value);
-                case "status" -> status(value);
-                case "request" -> request = object(value);
-                case "response" -> response = object(value);
-                case "metadata" -> object(value);
+                case "requestMetadata" -> {
+                    seen = once(seen, 64);
+                    requestMetadata(p, fv);
+                }
+                case "status" -> {
+                    seen = once(seen, 128);
+                    status(p, fv);
+                }
+                case "request" -> {
+                    seen = once(seen, 256);
+                    request = body(p, fv);
+                }
+                case "response" -> {
+                    seen = once(seen, 512);
+                    response = body(p, fv);
+                }
+                case "metadata" -> {
+                    seen = once(seen, 1024);
+                    object(fv);
+                    p.skipChildren();
+                }
                 default -> throw UNSUPPORTED;
             }
         }
     }
 
-    private void authentication(JsonNode v) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields(v); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            switch (f.getKey()) {
-                case "principalEmail" -> principalEmail = text(f.getValue());
-                case "principalSubject" -> principalSubject = text(f.getValue());
-                case "serviceAccountDelegationInfo" -> delegation(f.getValue());
+    private void authentication(JsonParser p, JsonToken v) throws IOException {
+        object(v);
+        int seen = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken fv = p.nextToken();
+            switch (name) {
+                case "principalEmail" -> {
+                    seen = once(seen, 1);
+                    principalEmail = text(p, fv);
+                }
+                case "principalSubject" -> {
+                    seen = once(seen, 2);
+                    principalSubject = text(p, fv);
+                }
+                case "serviceAccountDelegationInfo" -> {
+                    seen = once(seen, 4);
+                    delegation(p, fv);
+                }
                 default -> throw UNSUPPORTED;
             }
         }
     }
 
     /** {@code [{"firstPartyPrincipal":{"principalEmail":…}}, …]}: the first non-empty email is who acted. */
-    private void delegation(JsonNode v) {
-        if (!v.isArray()) {
+    private void delegation(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
             throw UNSUPPORTED;
         }
-        for (JsonNode item : v) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = fields(item); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                if (!f.getKey().equals("firstPartyPrincipal")) {
+        for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+            object(item);
+            int seen = 0;
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                if (!p.currentName().equals("firstPartyPrincipal")) {
                     throw UNSUPPORTED; // third-party principals, service metadata: JsonFormat
                 }
+                seen = once(seen, 1);
+                object(p.nextToken());
                 String email = "";
-                for (Iterator<Map.Entry<String, JsonNode>> p = fields(f.getValue()); p.hasNext(); ) {
-                    Map.Entry<String, JsonNode> pf = p.next();
-                    if (!pf.getKey().equals("principalEmail")) {
+                int seenEmail = 0;
+                for (JsonToken pt = p.nextToken(); pt == JsonToken.FIELD_NAME; pt = p.nextToken()) {
+                    if (!p.currentName().equals("principalEmail")) {
                         throw UNSUPPORTED;
                     }
-                    email = text(pf.getValue());
+                    seenEmail = once(seenEmail, 1);
+                    email = text(p, p.nextToken());
                 }
                 if (delegatedFrom == null && !email.isEmpty()) {
                     delegatedFrom = email;
@@ -188,92 +333,127 @@ final class AuditEntryJsonReader {
         }
     }
 
-    private static void authorization(JsonNode v) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields(v); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            switch (f.getKey()) {
-                case "resource", "permission" -> text(f.getValue());
-                case "granted" -> bool(f.getValue());
+    private static void authorization(JsonParser p, JsonToken v) throws IOException {
+        object(v);
+        int seen = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken fv = p.nextToken();
+            switch (name) {
+                case "resource" -> {
+                    seen = once(seen, 1);
+                    text(p, fv);
+                }
+                case "permission" -> {
+                    seen = once(seen, 2);
+                    text(p, fv);
+                }
+                case "granted" -> {
+                    seen = once(seen, 4);
+                    bool(fv);
+                }
                 default -> throw UNSUPPORTED;
             }
         }
     }
 
-    private void requestMetadata(JsonNode v) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields(v); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            switch (f.getKey()) {
-                case "callerIp" -> callerIp = text(f.getValue());
-                case "callerSuppliedUserAgent" -> userAgent = text(f.getValue());
-                case "callerNetwork" -> text(f.getValue());
+    private void requestMetadata(JsonParser p, JsonToken v) throws IOException {
+        object(v);
+        int seen = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken fv = p.nextToken();
+            switch (name) {
+                case "callerIp" -> {
+                    seen = once(seen, 1);
+                    callerIp = text(p, fv);
+                }
+                case "callerSuppliedUserAgent" -> {
+                    seen = once(seen, 2);
+                    userAgent = text(p, fv);
+                }
+                case "callerNetwork" -> {
+                    seen = once(seen, 4);
+                    text(p, fv);
+                }
                 default -> throw UNSUPPORTED;
             }
         }
     }
 
-    private void status(JsonNode v) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields(v); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            switch (f.getKey()) {
+    private void status(JsonParser p, JsonToken v) throws IOException {
+        object(v);
+        int seen = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken fv = p.nextToken();
+            switch (name) {
                 case "code" -> {
-                    if (!f.getValue().isInt()) {
+                    seen = once(seen, 1);
+                    if (fv != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
                         throw UNSUPPORTED;
                     }
-                    statusCode = f.getValue().intValue();
+                    statusCode = p.getIntValue();
                 }
-                case "message" -> statusMessage = text(f.getValue());
+                case "message" -> {
+                    seen = once(seen, 2);
+                    statusMessage = text(p, fv);
+                }
                 default -> throw UNSUPPORTED; // details are Anys of other types
             }
         }
     }
 
-    private static Map<String, String> stringMap(JsonNode v) {
-        Map<String, String> m = new LinkedHashMap<>(Math.max(4, v.size() * 2));
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields(v); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            m.put(f.getKey(), text(f.getValue()));
+    /** A string → string object; a key written twice keeps its first place and its last value, as in a tree. */
+    private static Map<String, String> stringMap(JsonParser p, JsonToken v) throws IOException {
+        object(v);
+        Map<String, String> m = new LinkedHashMap<>();
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String key = p.currentName();
+            m.put(key, text(p, p.nextToken()));
         }
         return m;
     }
 
-    private static ObjectNode object(JsonNode v) {
-        if (!(v instanceof ObjectNode o)) {
+    private static void object(JsonToken v) {
+        if (v != JsonToken.START_OBJECT) {
             throw UNSUPPORTED;
         }
-        return o;
     }
 
-    private static Iterator<Map.Entry<String, JsonNode>> fields(JsonNode v) {
-        if (!v.isObject()) {
+    /** A request/response body as a tree of its own (the Event carries it whole). */
+    private static ObjectNode body(JsonParser p, JsonToken v) throws IOException {
+        object(v);
+        return (ObjectNode) EventJson.MAPPER.readTree(p);
+    }
+
+    private static String text(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.VALUE_STRING) {
             throw UNSUPPORTED;
         }
-        return v.fields();
+        return p.getText();
     }
 
-    private static String text(JsonNode v) {
-        if (!v.isTextual()) {
-            throw UNSUPPORTED;
+    private static boolean bool(JsonToken v) {
+        if (v == JsonToken.VALUE_TRUE) {
+            return true;
         }
-        return v.textValue();
-    }
-
-    private static boolean bool(JsonNode v) {
-        if (!v.isBoolean()) {
-            throw UNSUPPORTED;
+        if (v == JsonToken.VALUE_FALSE) {
+            return false;
         }
-        return v.booleanValue();
+        throw UNSUPPORTED;
     }
 
-    private static Instant timestamp(JsonNode v) {
-        Instant t = Rfc3339.canonicalInstant(text(v));
+    private static Instant timestamp(JsonParser p, JsonToken v) throws IOException {
+        Instant t = Rfc3339.canonicalInstant(text(p, v));
         if (t == null) {
             throw UNSUPPORTED;
         }
         return t;
     }
 
-    private static void severity(JsonNode v) {
-        if (!SEVERITIES.contains(text(v))) {
+    private static void severity(JsonParser p, JsonToken v) throws IOException {
+        if (!SEVERITIES.contains(text(p, v))) {
             throw UNSUPPORTED;
         }
     }

@@ -7,7 +7,9 @@ import io.auditbridge.core.Translator;
 import io.auditbridge.core.cli.TranslateCommand;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.Gzip;
@@ -62,7 +64,7 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
         ReadAhead.run(name, parsed -> parse(name, in, parsed), out);
     }
 
-    private static void parse(String name, InputStream in, RecordConsumer<JsonValue> out) throws IOException, InterruptedException {
+    static void parse(String name, InputStream in, RecordConsumer<JsonValue> out) throws IOException, InterruptedException {
         InputStream body = Gzip.gunzipIfGzip(in);
         if (LineReader.firstNonBlank(LineReader.peek(body, 4096)) == '[') {
             // An array (gcloud output, often one line for the whole file): element by element, never as a line.
@@ -93,22 +95,49 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
     }
 
     private static void values(String name, InputStream whole, int index, RecordConsumer<JsonValue> out) throws IOException, InterruptedException {
-        try (JsonParser p = EventJson.MAPPER.createParser(whole)) {
+        RetainingInputStream in = new RetainingInputStream(whole);
+        try (JsonParser p = EventJson.MAPPER.createParser(in)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.START_ARRAY) {
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        JsonNode element = EventJson.MAPPER.readTree(p); // read before counting: the error names whole entries
-                        out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(element)));
+                        JsonValue element = value(p, in); // read before counting: the error names whole entries
+                        out.accept(SourceRecord.unpositioned(name + "#" + index++, element));
                     }
                 } else {
-                    JsonNode value = EventJson.MAPPER.readTree(p);
-                    out.accept(SourceRecord.unpositioned(name + "#" + index++, JsonValue.of(value)));
+                    JsonValue value = value(p, in);
+                    out.accept(SourceRecord.unpositioned(name + "#" + index++, value));
                 }
             }
         } catch (JacksonException e) {
             throw new IllegalArgumentException("malformed JSON after entry " + index + ": " + JsonErrors.describe(e));
         }
+    }
+
+    /**
+     * The value at the parser's current token: a k8s.io audit entry read as it streams past, without a tree; anything
+     * else (another shape, a field only JsonFormat judges) as the tree of its own bytes, read again from where it began,
+     * so it reaches the translator exactly as if it had been read as a tree in the first place.
+     */
+    private static JsonValue value(JsonParser p, RetainingInputStream in) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        if (start >= 0) {
+            in.keepFrom(start);
+        }
+        if (p.currentToken() != JsonToken.START_OBJECT || start < 0) {
+            return JsonValue.of(EventJson.MAPPER.readTree(p));
+        }
+        JsonStreamContext outside = p.getParsingContext().getParent();
+        AuditEntryJsonReader.Read read = AuditEntryJsonReader.read(p);
+        if (read != null) {
+            return JsonValue.read(read);
+        }
+        while (p.getParsingContext() != outside) {
+            if (p.nextToken() == null) {
+                throw new JsonEOFException(p, null, "end of input inside an entry");
+            }
+        }
+        return JsonValue.of(EventJson.MAPPER.readTree(in.copy(start, p.currentLocation().getByteOffset())));
     }
 
 }

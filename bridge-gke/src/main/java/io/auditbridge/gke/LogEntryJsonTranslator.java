@@ -29,9 +29,17 @@ public final class LogEntryJsonTranslator implements Translator<byte[]> {
      * the value read as a tree; the record id already names the value ({@code file#7}), so a lone item keeps it.
      */
     Translator<JsonValue> forValues() {
-        return record -> record.payload().tree() == null
-                ? Translation.failed(RecordError.of(RecordError.INVALID_JSON, record.id(), null, record.payload().malformed()))
-                : translate(record.id(), LogEntryJson.items(record.payload().tree()), true);
+        return record -> {
+            JsonValue value = record.payload();
+            if (value.entry() != null) {
+                // read while streaming: a lone entry, named as one read from a tree is
+                String insertId = value.entry().insertId();
+                return entries.translate(value.entry().entry(), insertId != null ? record.id() + "/" + insertId : record.id());
+            }
+            return value.tree() == null
+                    ? Translation.failed(RecordError.of(RecordError.INVALID_JSON, record.id(), null, value.malformed()))
+                    : translate(record.id(), LogEntryJson.items(value.tree()), true);
+        };
     }
 
     private Translation translate(String idPrefix, List<LogEntryJson.Item> items, boolean loneKeepsId) {

@@ -1,5 +1,7 @@
 package io.auditbridge.gke;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,12 +9,17 @@ import com.google.cloud.audit.AuditLog;
 import com.google.logging.v2.LogEntry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.auditbridge.core.Event;
+import io.auditbridge.core.EventJson;
 import io.auditbridge.core.RecordError;
 import io.auditbridge.core.Rfc3339;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translation;
 import io.auditbridge.core.Translator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -120,7 +127,8 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         return translate(parsed, recordId);
     }
 
-    private Translation translate(AuditEntry entry, String recordId) {
+    /** Translates one entry already read from its JSON or protobuf form. */
+    Translation translate(AuditEntry entry, String recordId) {
         String method = entry.methodName();
         String verb = method.substring(method.lastIndexOf('.') + 1);
         boolean nonResourceRequest = ApiServerRequest.isNonResource(method);
@@ -135,52 +143,8 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         // A refused exec never switched protocols: it is an ordinary failed request.
         boolean streaming = subresource != null && STREAMING.contains(subresource) && (grpcCode == 0 || grpcCode == 2);
         boolean dryRun = isDryRun(entry.labels());
-
-        ObjectNode e = NODES.objectNode();
-        e.put("kind", "Event");
-        e.put("apiVersion", "audit.k8s.io/v1");
-        e.put("level", entry.response() != null ? "RequestResponse" : entry.request() != null ? "Request" : "Metadata");
-        e.put("auditID", entry.insertId().isEmpty() ? entry.operationId() : entry.insertId());
-        e.put("stage", "ResponseComplete");
-        e.put("requestURI", requestUri(rn, verb, entry.resourceName(), nonResourceRequest, dryRun));
-        e.put("verb", verb);
-        user(e, entry);
-        String ip = entry.callerIp();
-        if (!ip.isEmpty()) {
-            e.putArray("sourceIPs").add(ip);
-        }
-        String agent = entry.callerSuppliedUserAgent();
-        if (!agent.isEmpty()) {
-            e.put("userAgent", agent);
-        }
-        if (rn != null) {
-            e.set("objectRef", objectRef(rn, verb));
-        }
         ObjectNode request = entry.request() != null ? k8sObject(entry.request()) : null;
         ObjectNode response = entry.response() != null ? k8sObject(entry.response()) : null;
-        e.set("responseStatus", responseStatus(response, grpcCode, entry.statusMessage(), verb, streaming));
-        if (request != null) {
-            e.set("requestObject", request);
-        }
-        if (response != null) {
-            e.set("responseObject", response);
-        }
-        String ts = Rfc3339.format(entry.seconds(), entry.nanos(), 6); // a k8s MicroTime
-        e.put("requestReceivedTimestamp", ts);
-        e.put("stageTimestamp", ts);
-        ObjectNode annotations = e.putObject("annotations");
-        entry.labels().forEach(annotations::put);
-        Map<String, String> resourceLabels = entry.resourceLabels();
-        for (String key : CLUSTER_LABELS) {
-            String v = resourceLabels.get(key);
-            if (v != null) {
-                annotations.put(key, v);
-            }
-        }
-        if (dryRun) {
-            annotations.put(ANNOTATION_DRY_RUN, "true");
-        }
-        annotations.put(Event.ANNOTATION_SOURCE, "gke");
 
         List<String> missing = new ArrayList<>(2);
         if (request == null && BODY_VERBS.contains(verb) && !streaming && !"proxy".equals(subresource)) {
@@ -189,68 +153,177 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
         if (streaming) {
             missing.add("requestURI.query"); // GKE drops ?command=…&container=… (exec, attach) and ?ports=…
         }
-        return stages(e, entry, streaming, missing);
-    }
-
-    private static Translation stages(ObjectNode e, AuditEntry entry, boolean streaming, List<String> missing) {
-        if (!missing.isEmpty()) {
-            declareMissing(e, missing);
-        }
+        EventParts parts = new EventParts(entry, verb, rn, request, response,
+                requestUri(rn, verb, entry.resourceName(), nonResourceRequest, dryRun), streaming, dryRun, missing,
+                Rfc3339.format(entry.seconds(), entry.nanos(), 6)); // a k8s MicroTime
         if (!streaming) {
-            return Translation.of(Event.of(e));
+            return Translation.of(parts.write("ResponseComplete"));
         }
         boolean last = entry.operationLast() || !entry.hasOperation();
-        ObjectNode started = e.deepCopy();
-        started.put("stage", "ResponseStarted");
+        Event started = parts.write("ResponseStarted");
         if (!last) {
-            return Translation.of(Event.of(started));
+            return Translation.of(started);
         }
         // The last entry also stands for a first one that may never arrive; the pipeline drops the duplicate.
-        return Translation.builder().event(Event.of(started)).event(Event.of(e)).build();
+        return Translation.builder().event(started).event(parts.write("ResponseComplete")).build();
     }
 
-    /** As {@link Event#declareMissing}, written into the tree before the Event is made (that merge costs per event). */
-    private static void declareMissing(ObjectNode e, List<String> missing) {
-        ObjectNode annotations = (ObjectNode) e.get("annotations");
-        if (annotations.has(Event.ANNOTATION_MISSING)) {
-            // a label of that name came with the entry: merge as Event does
-            Event merged = Event.of(annotations.objectNode().set("annotations", annotations.deepCopy())).declareMissing(missing);
-            annotations.put(Event.ANNOTATION_MISSING, merged.annotation(Event.ANNOTATION_MISSING));
-        } else {
-            annotations.put(Event.ANNOTATION_MISSING, String.join(",", missing));
+    /**
+     * What one translated entry's Event holds, written as compact JSON with a generator, field by field, in the order
+     * kube-apiserver writes them (no tree is built: building and then serializing one cost a third of a translation).
+     */
+    private record EventParts(AuditEntry entry, String verb, ResourceName rn, ObjectNode request, ObjectNode response,
+                              String requestUri, boolean streaming, boolean dryRun, List<String> missing, String timestamp) {
+
+        Event write(String stage) {
+            String auditId = entry.insertId().isEmpty() ? entry.operationId() : entry.insertId();
+            ByteArrayBuilder out = new ByteArrayBuilder(1024);
+            try (JsonGenerator g = EventJson.MAPPER.createGenerator(out)) {
+                g.writeStartObject();
+                g.writeStringField("kind", "Event");
+                g.writeStringField("apiVersion", "audit.k8s.io/v1");
+                g.writeStringField("level", response != null ? "RequestResponse" : request != null ? "Request" : "Metadata");
+                g.writeStringField("auditID", auditId);
+                g.writeStringField("stage", stage);
+                g.writeStringField("requestURI", requestUri);
+                g.writeStringField("verb", verb);
+                user(g, entry);
+                String ip = entry.callerIp();
+                if (!ip.isEmpty()) {
+                    g.writeArrayFieldStart("sourceIPs");
+                    g.writeString(ip);
+                    g.writeEndArray();
+                }
+                String agent = entry.callerSuppliedUserAgent();
+                if (!agent.isEmpty()) {
+                    g.writeStringField("userAgent", agent);
+                }
+                if (rn != null) {
+                    objectRef(g, rn, verb);
+                }
+                responseStatus(g, response, entry.statusCode(), entry.statusMessage(), verb, streaming);
+                if (request != null) {
+                    g.writeFieldName("requestObject");
+                    g.writeTree(request);
+                }
+                if (response != null) {
+                    g.writeFieldName("responseObject");
+                    g.writeTree(response);
+                }
+                g.writeStringField("requestReceivedTimestamp", timestamp);
+                g.writeStringField("stageTimestamp", timestamp);
+                annotations(g);
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory cannot fail", e);
+            }
+            return Event.ofWritten(out.toByteArray(), auditId, stage, timestamp);
+        }
+
+        /**
+         * The entry's labels, then the cluster labels, the dry-run mark, the source and the declared gaps. A label
+         * spelled like one of those is replaced where it stands (as a JSON object's put does); that rare case goes
+         * through a map.
+         */
+        private void annotations(JsonGenerator g) throws IOException {
+            g.writeObjectFieldStart("annotations");
+            Map<String, String> labels = entry.labels();
+            Map<String, String> resourceLabels = entry.resourceLabels();
+            boolean clash = false;
+            for (String key : OWN_ANNOTATIONS) {
+                clash |= labels.containsKey(key);
+            }
+            if (!clash) {
+                for (Map.Entry<String, String> l : labels.entrySet()) {
+                    g.writeStringField(l.getKey(), l.getValue());
+                }
+                for (String key : CLUSTER_LABELS) {
+                    String v = resourceLabels.get(key);
+                    if (v != null) {
+                        g.writeStringField(key, v);
+                    }
+                }
+                if (dryRun) {
+                    g.writeStringField(ANNOTATION_DRY_RUN, "true");
+                }
+                g.writeStringField(Event.ANNOTATION_SOURCE, "gke");
+                if (!missing.isEmpty()) {
+                    g.writeStringField(Event.ANNOTATION_MISSING, String.join(",", missing));
+                }
+            } else {
+                Map<String, String> a = new LinkedHashMap<>(labels);
+                for (String key : CLUSTER_LABELS) {
+                    String v = resourceLabels.get(key);
+                    if (v != null) {
+                        a.put(key, v);
+                    }
+                }
+                if (dryRun) {
+                    a.put(ANNOTATION_DRY_RUN, "true");
+                }
+                a.put(Event.ANNOTATION_SOURCE, "gke");
+                if (!missing.isEmpty()) {
+                    a.put(Event.ANNOTATION_MISSING, mergeMissing(a.get(Event.ANNOTATION_MISSING), missing));
+                }
+                for (Map.Entry<String, String> e : a.entrySet()) {
+                    g.writeStringField(e.getKey(), e.getValue());
+                }
+            }
+            g.writeEndObject();
         }
     }
 
-    private static void user(ObjectNode e, AuditEntry entry) {
+    /** Annotation keys the translator writes itself. */
+    private static final List<String> OWN_ANNOTATIONS = List.of(Event.ANNOTATION_CLUSTER_NAME, "location", "project_id",
+            ANNOTATION_DRY_RUN, Event.ANNOTATION_SOURCE, Event.ANNOTATION_MISSING);
+
+    /** As {@link Event#declareMissing}: the fields already declared (a label of that name), then these, once each. */
+    private static String mergeMissing(String declared, List<String> missing) {
+        Set<String> all = new LinkedHashSet<>();
+        if (declared != null) {
+            for (String f : declared.split(",")) {
+                if (!f.isBlank()) {
+                    all.add(f.trim());
+                }
+            }
+        }
+        all.addAll(missing);
+        return String.join(",", all);
+    }
+
+    private static void user(JsonGenerator g, AuditEntry entry) throws IOException {
         String principal = entry.principalEmail().isEmpty() ? entry.principalSubject() : entry.principalEmail();
         String original = entry.delegatedFrom();
-        if (original != null && !original.equals(principal)) {
-            // The caller acted as the principal: Kubernetes calls that impersonation.
-            e.putObject("user").put("username", original);
-            e.putObject("impersonatedUser").put("username", principal);
-        } else {
-            e.putObject("user").put("username", principal);
+        boolean impersonated = original != null && !original.equals(principal);
+        // The caller acted as the principal: Kubernetes calls that impersonation.
+        g.writeObjectFieldStart("user");
+        g.writeStringField("username", impersonated ? original : principal);
+        g.writeEndObject();
+        if (impersonated) {
+            g.writeObjectFieldStart("impersonatedUser");
+            g.writeStringField("username", principal);
+            g.writeEndObject();
         }
     }
 
-    private static ObjectNode objectRef(ResourceName rn, String verb) {
-        ObjectNode o = NODES.objectNode();
-        o.put("resource", rn.resource());
+    private static void objectRef(JsonGenerator g, ResourceName rn, String verb) throws IOException {
+        g.writeObjectFieldStart("objectRef");
+        g.writeStringField("resource", rn.resource());
         String namespace = ApiServerRequest.objectRefNamespace(rn, verb);
         if (namespace != null) {
-            o.put("namespace", namespace);
+            g.writeStringField("namespace", namespace);
         }
         if (rn.name() != null) {
-            o.put("name", rn.name());
+            g.writeStringField("name", rn.name());
         }
         if (!rn.group().isEmpty()) {
-            o.put("apiGroup", rn.group());
+            g.writeStringField("apiGroup", rn.group());
         }
-        o.put("apiVersion", rn.version());
+        g.writeStringField("apiVersion", rn.version());
         if (rn.subresource() != null) {
-            o.put("subresource", rn.subresource());
+            g.writeStringField("subresource", rn.subresource());
         }
-        return o;
+        g.writeEndObject();
     }
 
     private static String requestUri(ResourceName rn, String verb, String resourceName, boolean nonResourceRequest,
@@ -261,7 +334,34 @@ public final class LogEntryTranslator implements Translator<LogEntry> {
     }
 
     /** A Status body in the response wins; else the gRPC code; streaming requests switch protocols (101). */
-    private static ObjectNode responseStatus(ObjectNode response, int grpcCode, String message, String verb, boolean streaming) {
+    private static void responseStatus(JsonGenerator g, ObjectNode response, int grpcCode, String message, String verb,
+                                       boolean streaming) throws IOException {
+        g.writeFieldName("responseStatus");
+        if (response != null && "Status".equals(response.path("kind").asText())) {
+            // Fields of the body and of the gRPC status mix (an object's put keeps a replaced key in place): as a tree.
+            g.writeTree(responseStatusTree(response, grpcCode, message, verb, streaming));
+            return;
+        }
+        g.writeStartObject();
+        g.writeObjectFieldStart("metadata");
+        g.writeEndObject();
+        if (streaming) {
+            g.writeNumberField("code", 101);
+        } else if (grpcCode == 0) {
+            g.writeNumberField("code", verb.equals("create") ? 201 : 200);
+        } else {
+            GrpcHttpStatus http = GrpcHttpStatus.of(grpcCode);
+            g.writeStringField("status", "Failure");
+            if (!message.isEmpty()) {
+                g.writeStringField("message", message);
+            }
+            g.writeStringField("reason", http.reason());
+            g.writeNumberField("code", http.code());
+        }
+        g.writeEndObject();
+    }
+
+    private static ObjectNode responseStatusTree(ObjectNode response, int grpcCode, String message, String verb, boolean streaming) {
         ObjectNode s = NODES.objectNode();
         s.putObject("metadata");
         if (response != null && "Status".equals(response.path("kind").asText())) {

@@ -111,6 +111,165 @@ class JsonAndProtoPathsAgreeTest {
         assertThat(invalid).as("entries JsonFormat refuses").isGreaterThan(10);
     }
 
+    /**
+     * {@code translate} reads a file's entries as they stream past, without a tree, and takes an entry it cannot read
+     * so as a tree of its own bytes. Every generated entry, written as text with its keys shuffled, a key written
+     * twice, escapes, whitespace and line breaks, all in one array read a few bytes at a time, must translate exactly as
+     * the same text read as a tree does (which the other tests hold to protobuf), and most must be read streaming.
+     */
+    @Test
+    void entriesStreamedFromAFileTranslateAsTheirTreesDo() throws Exception {
+        Generator g = new Generator(new Random(20261206));
+        Random text = new Random(7);
+        List<Generated> all = new ArrayList<>();
+        for (int d = 0; d < g.dimensions.size(); d++) {
+            for (int o = 0; o < g.dimensions.get(d).size(); o++) {
+                all.add(g.entry(d, o));
+            }
+        }
+        for (int i = 0; i < 3000; i++) {
+            all.add(g.entry(-1, -1));
+        }
+        StringBuilder file = new StringBuilder("[");
+        for (int i = 0; i < all.size(); i++) {
+            file.append(i == 0 ? "" : text.nextBoolean() ? "," : ",\n  ");
+            writeVaried(all.get(i).tree, file, text);
+        }
+        // a few values that are no LogEntry at all, among them
+        file.append(",42,\"text\",null,[],{},{\"entries\":[]}]");
+        byte[] bytes = file.toString().getBytes(StandardCharsets.UTF_8);
+        List<io.auditbridge.core.SourceRecord<JsonValue>> streamed = new ArrayList<>();
+        GkeTranslateCommand.parse("f", new java.io.BufferedInputStream(new Trickle(bytes, new Random(3)), 1 << 16), streamed::add);
+        JsonNode trees = EventJson.MAPPER.readTree(bytes);
+        assertThat(streamed).hasSize(trees.size());
+        io.auditbridge.core.Translator<JsonValue> values = new LogEntryJsonTranslator(translator).forValues();
+        int read = 0;
+        int treeReads = 0;
+        for (int i = 0; i < streamed.size(); i++) {
+            io.auditbridge.core.SourceRecord<JsonValue> record = streamed.get(i);
+            String what = i < all.size() ? all.get(i).describe : "extra " + i;
+            assertThat(record.id()).isEqualTo("f#" + i);
+            boolean direct = i < all.size() && AuditEntryJsonReader.read(trees.get(i)) != null;
+            treeReads += direct ? 1 : 0;
+            if (record.payload().entry() != null) {
+                read++;
+                assertThat(direct).as("streamed only what the tree reader reads: %s", what).isTrue();
+            } else {
+                assertThat(record.payload().tree()).as(what).isEqualTo(trees.get(i));
+            }
+            Translation viaStream = values.translate(record);
+            Translation viaTree = values.translate(io.auditbridge.core.SourceRecord.unpositioned("f#" + i, JsonValue.of(trees.get(i))));
+            assertSameTranslation(what, viaStream, viaTree);
+        }
+        // the others: a key written twice (left to the tree), or what the tree reader leaves to JsonFormat as well
+        assertThat(treeReads).as("entries the tree reader reads").isGreaterThan(1500);
+        assertThat(read).as("entries read while streaming").isGreaterThan(treeReads / 2);
+    }
+
+    private static void assertSameTranslation(String what, Translation a, Translation b) {
+        assertThat(a.events()).as(what).hasSameSizeAs(b.events());
+        for (int k = 0; k < a.events().size(); k++) {
+            assertThat(new String(a.events().get(k).toJsonBytes(), StandardCharsets.UTF_8)).as(what)
+                    .isEqualTo(new String(b.events().get(k).toJsonBytes(), StandardCharsets.UTF_8));
+            assertThat(a.events().get(k).dedupeKey()).as(what).isEqualTo(b.events().get(k).dedupeKey());
+            assertThat(a.events().get(k).stageTimestamp()).as(what).isEqualTo(b.events().get(k).stageTimestamp());
+        }
+        assertThat(a.skipped()).as(what).isEqualTo(b.skipped());
+        assertThat(a.errors()).as(what).isEqualTo(b.errors());
+    }
+
+    private static final java.util.Map<String, JsonNode> EARLIER = new java.util.HashMap<>();
+
+    /** JSON text of a tree, varied: keys shuffled, now and then a key written twice (first), escapes, whitespace. */
+    private static void writeVaried(JsonNode n, StringBuilder b, Random r) {
+        if (n.isObject()) {
+            List<java.util.Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+            n.fields().forEachRemaining(fields::add);
+            if (r.nextInt(3) == 0) {
+                java.util.Collections.shuffle(fields, r);
+            }
+            b.append(r.nextInt(8) == 0 ? "{ " : "{");
+            boolean first = true;
+            if (!fields.isEmpty() && r.nextInt(30) == 0) {
+                // the same key earlier with another value (mostly that key's value in an earlier entry, which may hold
+                // members the later one lacks): a tree keeps the last value alone
+                String key = fields.get(r.nextInt(fields.size())).getKey();
+                writeString(key, b, r);
+                JsonNode earlier = EARLIER.get(key);
+                b.append(':').append(earlier != null && r.nextInt(4) != 0 ? EventJson.toString(earlier)
+                        : List.of("\"dup\"", "1", "null", "{}", "[]", "true").get(r.nextInt(6)));
+                first = false;
+            }
+            for (java.util.Map.Entry<String, JsonNode> f : fields) {
+                EARLIER.put(f.getKey(), f.getValue());
+            }
+            for (java.util.Map.Entry<String, JsonNode> f : fields) {
+                b.append(first ? "" : r.nextInt(10) == 0 ? " ,\n\t" : ",");
+                first = false;
+                writeString(f.getKey(), b, r);
+                b.append(r.nextInt(10) == 0 ? " : " : ":");
+                writeVaried(f.getValue(), b, r);
+            }
+            b.append('}');
+        } else if (n.isArray()) {
+            b.append('[');
+            for (int i = 0; i < n.size(); i++) {
+                b.append(i == 0 ? "" : ",");
+                writeVaried(n.get(i), b, r);
+            }
+            b.append(']');
+        } else if (n.isTextual()) {
+            writeString(n.textValue(), b, r);
+        } else {
+            b.append(EventJson.toString(n));
+        }
+    }
+
+    private static void writeString(String s, StringBuilder b, Random r) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || r.nextInt(40) == 0) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else if (c == '/' && r.nextInt(4) == 0) {
+                b.append("\\/");
+            } else {
+                b.append(c);
+            }
+        }
+        b.append('"');
+    }
+
+    /** An input that hands out a few bytes per read, so values straddle every buffer boundary. */
+    private static final class Trickle extends java.io.InputStream {
+        private final byte[] bytes;
+        private final Random random;
+        private int at;
+
+        Trickle(byte[] bytes, Random random) {
+            this.bytes = bytes;
+            this.random = random;
+        }
+
+        @Override
+        public int read() {
+            return at < bytes.length ? bytes[at++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (at >= bytes.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, bytes.length - at), 1 + random.nextInt(random.nextInt(10) == 0 ? 20000 : 700));
+            System.arraycopy(bytes, at, b, off, n);
+            at += n;
+            return n;
+        }
+    }
+
     @Test
     void structNumbersReadAsProtobufWouldHoldThem() throws Exception {
         ObjectNode tree = (ObjectNode) EventJson.MAPPER.readTree(Fixtures.bytes("logentries/pod-create.json"));
@@ -151,17 +310,41 @@ class JsonAndProtoPathsAgreeTest {
         }
         Translation viaProto = translator.translate(proto, what);
         assertThat(viaJson.events()).as(what).hasSameSizeAs(viaProto.events());
+        List<Event> reference = referenceEvents(proto);
+        if (reference != null) {
+            assertThat(reference).as(what).hasSameSizeAs(viaJson.events());
+        }
         for (int i = 0; i < viaJson.events().size(); i++) {
             Event j = viaJson.events().get(i);
             Event p = viaProto.events().get(i);
             assertThat(new String(j.toJsonBytes(), StandardCharsets.UTF_8)).as(what)
                     .isEqualTo(new String(p.toJsonBytes(), StandardCharsets.UTF_8));
             assertThat(j.json()).as(what).isEqualTo(p.json());
+            if (reference != null) {
+                // The Events are written with a generator: byte for byte what the tree-building mapping wrote.
+                assertThat(new String(j.toJsonBytes(), StandardCharsets.UTF_8)).as(what + " as the tree mapping wrote it")
+                        .isEqualTo(new String(reference.get(i).toJsonBytes(), StandardCharsets.UTF_8));
+                assertThat(j.auditId()).isEqualTo(reference.get(i).auditId());
+                assertThat(j.stage()).isEqualTo(reference.get(i).stage());
+                assertThat(j.stageTimestamp()).isEqualTo(reference.get(i).stageTimestamp());
+            }
         }
         assertThat(viaJson.skipped()).as(what).isEqualTo(viaProto.skipped());
         assertThat(viaJson.errors().stream().map(RecordError::code).toList()).as(what)
                 .isEqualTo(viaProto.errors().stream().map(RecordError::code).toList());
         return Outcome.AGREED;
+    }
+
+    /** The Events of the tree-building mapping ({@link TreeEventReference}) for a k8s.io audit entry, else null. */
+    private static List<Event> referenceEvents(LogEntry proto) throws Exception {
+        if (!proto.hasProtoPayload() || !LogEntryTranslator.AUDIT_LOG_TYPE.equals(proto.getProtoPayload().getTypeUrl())) {
+            return null;
+        }
+        com.google.cloud.audit.AuditLog audit = proto.getProtoPayload().unpack(com.google.cloud.audit.AuditLog.class);
+        if (!LogEntryTranslator.K8S_SERVICE.equals(audit.getServiceName())) {
+            return null;
+        }
+        return TreeEventReference.translate(AuditEntry.of(proto, audit)).events();
     }
 
     private record Generated(ObjectNode tree, boolean direct, String describe) {}
@@ -274,6 +457,10 @@ class JsonAndProtoPathsAgreeTest {
                             l.put("k" + i, "v" + i);
                         }
                     }),
+                    new Option("labels named like annotations we write", true, e -> e.putObject("labels")
+                            .put("auditbridge.io/missing", "responseObject, requestObject,,").put("cluster_name", "label")
+                            .put("auditbridge.io/source", "gcp").put("x", "y").put("auditbridge.io/dry-run", "no")),
+                    new Option("label location", true, e -> e.putObject("labels").put("a", "1").put("location", "here")),
                     new Option("label number", false, e -> e.putObject("labels").put("n", 5))));
             dimensions.add(List.of(
                     new Option("cluster labels", true, e -> {}),
