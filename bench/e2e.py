@@ -215,9 +215,11 @@ def load_avg():
 
 
 # ---------------------------------------------------------------- rows
-def compare(label, n, cmd, base_cmd, runs, rows):
+def compare(label, n, cmd, base_cmd, runs, rows, before_each=None):
     ours, base = [], []
     for _ in range(runs):
+        if before_each:
+            before_each()
         r = run_measured(cmd)
         if r['rc'] != 0:
             raise RuntimeError('%s exited %d: %s' % (label, r['rc'], r['err'][-2000:]))
@@ -253,8 +255,11 @@ def main():
     # The polling runtime every `backfill` runs (BridgeRuntime.runPolling: source → pipeline → sink → checkpoint), fed
     # from a file instead of a cloud API: the providers' read quotas (CloudWatch FilterLogEvents 5 requests/s of ≤ 1 MB,
     # Cloud Logging entries.list) bound a real backfill far below this, so this row measures what our side sustains.
+    checkpoint = os.path.join(OUT, 'backfill-checkpoint.json')
     file_bridge = lambda *args: [jv, '-cp', cp, 'io.auditbridge.core.testing.FileBridgeMain', 'run', '--metrics-port', '-1',
-                                 '--checkpoint-file', os.path.join(OUT, 'backfill-checkpoint-%d.json' % time.time_ns())] + list(args)
+                                 '--checkpoint-file', checkpoint] + list(args)
+    # every backfill run starts from the beginning (a checkpoint left by the run before would make it resume at the end)
+    fresh_checkpoint = lambda: os.path.exists(checkpoint) and os.remove(checkpoint)
     baseline = lambda f: [jv, '-cp', cp, 'io.auditbridge.core.bench.JacksonBaseline', f]
     print('generating %d events per input…' % a.events, flush=True)
     files = write_inputs(a.events)
@@ -281,7 +286,8 @@ def main():
                     jar('bridge-eks') + ['translate', '--sink', sink, files['eks']], baseline(files['eks']), a.runs, rows)
         if want('backfill'):
             compare('`backfill` runtime (NDJSON file source) → loopback ack-only webhook', n,
-                    file_bridge('--input', files['events'], '--sink', sink), baseline(files['events']), a.runs, rows)
+                    file_bridge('--input', files['events'], '--sink', sink), baseline(files['events']), a.runs, rows,
+                    before_each=fresh_checkpoint)
         for row, module, args, body_file, headers in (
                 ('receiver-openshift', 'bridge-openshift', ['run', '--allow-unauthenticated'], files['openshift-bodies'], []),
                 ('receiver-firehose', 'bridge-eks', ['run', '--source', 'firehose', '--firehose-access-key-file', os.path.join(OUT, 'firehose.key')],
@@ -335,6 +341,7 @@ def main():
                            ('evaluate (1M events)', jar('detector') + ['evaluate', big['events']]),
                            ('backfill runtime (1M generated events, console sink)', file_bridge('--generate', '1000000', '--sink', 'console'))):
             cmd = [cmd[0], '-Xmx256m'] + cmd[1:]
+            fresh_checkpoint()
             r = run_rss_sampled(cmd)
             rss = r['samples'] or [0]
             # RSS at each tenth of the run: flat after warm-up means the input's size does not show in memory.
