@@ -41,6 +41,8 @@ final class AuditEntryJsonReader {
     static final Set<String> SEVERITIES =
             Set.of("DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY");
     private static final long MAX_EXACT = 1L << 53; // as StructJson
+    /** The most members any object this reads may have (auditLog's eleven); more is left to the tree. */
+    private static final int MAX_MEMBERS = 16;
 
     private String insertId = "";
     private boolean insertIdSeen;
@@ -109,198 +111,137 @@ final class AuditEntryJsonReader {
                 r.callerIp, r.userAgent, r.statusCode, r.statusMessage, request, response), r.insertIdSeen ? r.insertId : null);
     }
 
-    /** {@code seen} with {@code bit} added; a key written twice is left to the tree, which keeps the last. */
-    private static int once(int seen, int bit) {
-        if ((seen & bit) != 0) {
-            throw UNSUPPORTED;
+    /** Reads one member's value; throws {@link #UNSUPPORTED} for a name the JSON path does not know. */
+    @FunctionalInterface
+    private interface Member {
+        void read(String name, JsonToken value) throws IOException;
+    }
+
+    /**
+     * Reads each member of the object whose {@code START_OBJECT} is {@code v}, through its {@code END_OBJECT}. A name
+     * written twice is left to the tree (which keeps the last value, where reading as we go would keep each).
+     */
+    private static void members(JsonParser p, JsonToken v, Member member) throws IOException {
+        object(v);
+        String[] seen = new String[MAX_MEMBERS];
+        int count = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            for (int i = 0; i < count; i++) {
+                if (seen[i].equals(name)) {
+                    throw UNSUPPORTED;
+                }
+            }
+            if (count == MAX_MEMBERS) {
+                throw UNSUPPORTED;
+            }
+            seen[count++] = name;
+            member.read(name, p.nextToken());
         }
-        return seen | bit;
     }
 
     private void entry(JsonParser p) throws IOException {
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
+        members(p, JsonToken.START_OBJECT, (name, v) -> {
             switch (name) {
-                case "logName" -> {
-                    seen = once(seen, 1);
-                    text(p, v);
-                }
+                case "logName" -> text(p, v);
                 case "insertId" -> {
-                    seen = once(seen, 2);
                     insertId = text(p, v);
                     insertIdSeen = true;
                 }
-                case "timestamp" -> {
-                    seen = once(seen, 4);
-                    timestamp = timestamp(p, v);
-                }
-                case "receiveTimestamp" -> {
-                    seen = once(seen, 8);
-                    timestamp(p, v); // unused, but JsonFormat would refuse a bad one
-                }
-                case "severity" -> {
-                    seen = once(seen, 16);
-                    severity(p, v);
-                }
-                case "labels" -> {
-                    seen = once(seen, 32);
-                    labels = stringMap(p, v);
-                }
-                case "resource" -> {
-                    seen = once(seen, 64);
-                    resource(p, v);
-                }
-                case "operation" -> {
-                    seen = once(seen, 128);
-                    operation(p, v);
-                }
-                case "protoPayload" -> {
-                    seen = once(seen, 256);
-                    auditLog(p, v);
-                }
+                case "timestamp" -> timestamp = timestamp(p, v);
+                case "receiveTimestamp" -> timestamp(p, v); // unused, but JsonFormat would refuse a bad one
+                case "severity" -> severity(p, v);
+                case "labels" -> labels = stringMap(p, v);
+                case "resource" -> members(p, v, (n, fv) -> {
+                    switch (n) {
+                        case "type" -> text(p, fv);
+                        case "labels" -> resourceLabels = stringMap(p, fv);
+                        default -> throw UNSUPPORTED;
+                    }
+                });
+                case "operation" -> operation(p, v);
+                case "protoPayload" -> auditLog(p, v);
                 default -> throw UNSUPPORTED;
             }
-        }
-    }
-
-    private void resource(JsonParser p, JsonToken v) throws IOException {
-        object(v);
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken fv = p.nextToken();
-            switch (name) {
-                case "type" -> {
-                    seen = once(seen, 1);
-                    text(p, fv);
-                }
-                case "labels" -> {
-                    seen = once(seen, 2);
-                    resourceLabels = stringMap(p, fv);
-                }
-                default -> throw UNSUPPORTED;
-            }
-        }
+        });
     }
 
     private void operation(JsonParser p, JsonToken v) throws IOException {
-        object(v);
         hasOperation = true;
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken fv = p.nextToken();
+        members(p, v, (name, fv) -> {
             switch (name) {
-                case "id" -> {
-                    seen = once(seen, 1);
-                    operationId = text(p, fv);
-                }
-                case "producer" -> {
-                    seen = once(seen, 2);
-                    text(p, fv);
-                }
-                case "first" -> {
-                    seen = once(seen, 4);
-                    bool(fv);
-                }
-                case "last" -> {
-                    seen = once(seen, 8);
-                    operationLast = bool(fv);
-                }
+                case "id" -> operationId = text(p, fv);
+                case "producer" -> text(p, fv);
+                case "first" -> bool(fv);
+                case "last" -> operationLast = bool(fv);
                 default -> throw UNSUPPORTED;
             }
-        }
+        });
     }
 
     private void auditLog(JsonParser p, JsonToken v) throws IOException {
-        object(v);
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken fv = p.nextToken();
+        members(p, v, (name, fv) -> {
             switch (name) {
                 case "@type" -> {
-                    seen = once(seen, 1);
                     if (!LogEntryTranslator.AUDIT_LOG_TYPE.equals(text(p, fv))) {
                         throw UNSUPPORTED;
                     }
                     auditLogType = true;
                 }
-                case "serviceName" -> {
-                    seen = once(seen, 2);
-                    k8sService = LogEntryTranslator.K8S_SERVICE.equals(text(p, fv));
-                }
-                case "methodName" -> {
-                    seen = once(seen, 4);
-                    methodName = text(p, fv);
-                }
-                case "resourceName" -> {
-                    seen = once(seen, 8);
-                    resourceName = text(p, fv);
-                }
-                case "authenticationInfo" -> {
-                    seen = once(seen, 16);
-                    authentication(p, fv);
-                }
+                case "serviceName" -> k8sService = LogEntryTranslator.K8S_SERVICE.equals(text(p, fv));
+                case "methodName" -> methodName = text(p, fv);
+                case "resourceName" -> resourceName = text(p, fv);
+                case "authenticationInfo" -> members(p, fv, (n, av) -> {
+                    switch (n) {
+                        case "principalEmail" -> principalEmail = text(p, av);
+                        case "principalSubject" -> principalSubject = text(p, av);
+                        case "serviceAccountDelegationInfo" -> delegation(p, av);
+                        default -> throw UNSUPPORTED;
+                    }
+                });
                 case "authorizationInfo" -> {
-                    seen = once(seen, 32);
                     if (fv != JsonToken.START_ARRAY) {
                         throw UNSUPPORTED;
                     }
                     for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
-                        authorization(p, item);
+                        members(p, item, (n, av) -> {
+                            switch (n) {
+                                case "resource", "permission" -> text(p, av);
+                                case "granted" -> bool(av);
+                                default -> throw UNSUPPORTED;
+                            }
+                        });
                     }
                 }
-                case "requestMetadata" -> {
-                    seen = once(seen, 64);
-                    requestMetadata(p, fv);
-                }
-                case "status" -> {
-                    seen = once(seen, 128);
-                    status(p, fv);
-                }
-                case "request" -> {
-                    seen = once(seen, 256);
-                    request = body(p, fv);
-                }
-                case "response" -> {
-                    seen = once(seen, 512);
-                    response = body(p, fv);
-                }
+                case "requestMetadata" -> members(p, fv, (n, mv) -> {
+                    switch (n) {
+                        case "callerIp" -> callerIp = text(p, mv);
+                        case "callerSuppliedUserAgent" -> userAgent = text(p, mv);
+                        case "callerNetwork" -> text(p, mv);
+                        default -> throw UNSUPPORTED;
+                    }
+                });
+                case "status" -> members(p, fv, (n, sv) -> {
+                    switch (n) {
+                        case "code" -> {
+                            if (sv != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                                throw UNSUPPORTED;
+                            }
+                            statusCode = p.getIntValue();
+                        }
+                        case "message" -> statusMessage = text(p, sv);
+                        default -> throw UNSUPPORTED; // details are Anys of other types
+                    }
+                });
+                case "request" -> request = body(p, fv);
+                case "response" -> response = body(p, fv);
                 case "metadata" -> {
-                    seen = once(seen, 1024);
                     object(fv);
                     p.skipChildren();
                 }
                 default -> throw UNSUPPORTED;
             }
-        }
-    }
-
-    private void authentication(JsonParser p, JsonToken v) throws IOException {
-        object(v);
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken fv = p.nextToken();
-            switch (name) {
-                case "principalEmail" -> {
-                    seen = once(seen, 1);
-                    principalEmail = text(p, fv);
-                }
-                case "principalSubject" -> {
-                    seen = once(seen, 2);
-                    principalSubject = text(p, fv);
-                }
-                case "serviceAccountDelegationInfo" -> {
-                    seen = once(seen, 4);
-                    delegation(p, fv);
-                }
-                default -> throw UNSUPPORTED;
-            }
-        }
+        });
     }
 
     /** {@code [{"firstPartyPrincipal":{"principalEmail":…}}, …]}: the first non-empty email is who acted. */
@@ -309,98 +250,22 @@ final class AuditEntryJsonReader {
             throw UNSUPPORTED;
         }
         for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
-            object(item);
-            int seen = 0;
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                if (!p.currentName().equals("firstPartyPrincipal")) {
-                    throw UNSUPPORTED; // third-party principals, service metadata: JsonFormat
+            // third-party principals, service metadata: JsonFormat
+            members(p, item, (name, principal) -> {
+                if (!name.equals("firstPartyPrincipal")) {
+                    throw UNSUPPORTED;
                 }
-                seen = once(seen, 1);
-                object(p.nextToken());
-                String email = "";
-                int seenEmail = 0;
-                for (JsonToken pt = p.nextToken(); pt == JsonToken.FIELD_NAME; pt = p.nextToken()) {
-                    if (!p.currentName().equals("principalEmail")) {
+                String[] email = {""};
+                members(p, principal, (n, ev) -> {
+                    if (!n.equals("principalEmail")) {
                         throw UNSUPPORTED;
                     }
-                    seenEmail = once(seenEmail, 1);
-                    email = text(p, p.nextToken());
+                    email[0] = text(p, ev);
+                });
+                if (delegatedFrom == null && !email[0].isEmpty()) {
+                    delegatedFrom = email[0];
                 }
-                if (delegatedFrom == null && !email.isEmpty()) {
-                    delegatedFrom = email;
-                }
-            }
-        }
-    }
-
-    private static void authorization(JsonParser p, JsonToken v) throws IOException {
-        object(v);
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken fv = p.nextToken();
-            switch (name) {
-                case "resource" -> {
-                    seen = once(seen, 1);
-                    text(p, fv);
-                }
-                case "permission" -> {
-                    seen = once(seen, 2);
-                    text(p, fv);
-                }
-                case "granted" -> {
-                    seen = once(seen, 4);
-                    bool(fv);
-                }
-                default -> throw UNSUPPORTED;
-            }
-        }
-    }
-
-    private void requestMetadata(JsonParser p, JsonToken v) throws IOException {
-        object(v);
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken fv = p.nextToken();
-            switch (name) {
-                case "callerIp" -> {
-                    seen = once(seen, 1);
-                    callerIp = text(p, fv);
-                }
-                case "callerSuppliedUserAgent" -> {
-                    seen = once(seen, 2);
-                    userAgent = text(p, fv);
-                }
-                case "callerNetwork" -> {
-                    seen = once(seen, 4);
-                    text(p, fv);
-                }
-                default -> throw UNSUPPORTED;
-            }
-        }
-    }
-
-    private void status(JsonParser p, JsonToken v) throws IOException {
-        object(v);
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken fv = p.nextToken();
-            switch (name) {
-                case "code" -> {
-                    seen = once(seen, 1);
-                    if (fv != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-                        throw UNSUPPORTED;
-                    }
-                    statusCode = p.getIntValue();
-                }
-                case "message" -> {
-                    seen = once(seen, 2);
-                    statusMessage = text(p, fv);
-                }
-                default -> throw UNSUPPORTED; // details are Anys of other types
-            }
+            });
         }
     }
 
