@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,26 @@ class PipelineTest {
 
         synchronized List<String> delivered() {
             return batches.stream().flatMap(List::stream).toList();
+        }
+    }
+
+    /**
+     * A scripted sink whose every delivery says it is in flight ({@link #inFlight}) and then holds until
+     * {@link #release} before answering: a test submits a copy while the first one is being delivered.
+     */
+    static final class HeldSink extends ScriptedSink {
+        final CountDownLatch inFlight = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public DeliveryResult deliver(List<Event> events) {
+            inFlight.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.deliver(events);
         }
     }
 
@@ -170,18 +191,7 @@ class PipelineTest {
 
     @Test
     void inFailSubmissionModeACopyOfAnInFlightEventIsSentNotDroppedButADeliveredOneIsDeduped() throws Exception {
-        java.util.concurrent.CountDownLatch copySubmitted = new java.util.concurrent.CountDownLatch(1);
-        ScriptedSink sink = new ScriptedSink() {
-            @Override
-            public DeliveryResult deliver(List<Event> events) {
-                try {
-                    copySubmitted.await(); // keep the first copy in flight until the second was submitted
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.deliver(events);
-            }
-        };
+        HeldSink sink = new HeldSink(); // keeps the first copy in flight until the second was submitted
         sink.script.add(DeliveryResult.retry("HTTP 503"));
         try (Pipeline<byte[]> p = builder(sink, new MemoryCheckpointStore())
                 .onGiveUp(Pipeline.OnGiveUp.FAIL_SUBMISSION)
@@ -192,7 +202,7 @@ class PipelineTest {
             p.start();
             Submission first = p.submit(ListSource.records(1, 1));
             Submission retryWhileInFlight = p.submit(ListSource.records(1, 1)); // the caller retried before the first failed
-            copySubmitted.countDown();
+            sink.release.countDown();
             p.drain(Duration.ofMinutes(1));
             assertThatThrownBy(() -> first.done().get()).hasCauseInstanceOf(DeliveryFailedException.class);
             retryWhileInFlight.done().get();
@@ -212,20 +222,10 @@ class PipelineTest {
      */
     @Test
     void aCopyOfAnInFlightEventFollowsItAndFailsWithItWhenItIsAbandoned() throws Exception {
-        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch copySubmitted = new java.util.concurrent.CountDownLatch(1);
-        ScriptedSink sink = new ScriptedSink() {
-            @Override
-            public DeliveryResult deliver(List<Event> events) {
-                inFlight.countDown();
-                try {
-                    copySubmitted.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return DeliveryResult.retry("HTTP 503");
-            }
-        };
+        HeldSink sink = new HeldSink();
+        for (int i = 0; i < 10; i++) {
+            sink.script.add(DeliveryResult.retry("HTTP 503")); // the sink stays down (one attempt a minute)
+        }
         MemoryCheckpointStore store = new MemoryCheckpointStore();
         Submission first;
         Submission copy;
@@ -238,9 +238,9 @@ class PipelineTest {
                 .build()) {
             p.start();
             first = p.submit(List.of(record("1", SampleEvents.json(1))));
-            inFlight.await();
+            sink.inFlight.await();
             copy = p.submit(List.of(record("2", SampleEvents.json(1)))); // a resubmission racing the first attempt
-            copySubmitted.countDown();
+            sink.release.countDown();
             assertThat(copy.deduped()).isEqualTo(1);
             assertThat(copy.done()).isNotDone();
         } // stopping with the sink still down: the first copy is abandoned
@@ -251,28 +251,15 @@ class PipelineTest {
 
     @Test
     void aCopyOfAnInFlightEventIsDoneWhenTheFirstCopyIsDelivered() throws Exception {
-        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch copySubmitted = new java.util.concurrent.CountDownLatch(1);
-        ScriptedSink sink = new ScriptedSink() {
-            @Override
-            public DeliveryResult deliver(List<Event> events) {
-                inFlight.countDown();
-                try {
-                    copySubmitted.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.deliver(events);
-            }
-        };
+        HeldSink sink = new HeldSink();
         MemoryCheckpointStore store = new MemoryCheckpointStore();
         try (Pipeline<byte[]> p = builder(sink, store)
                 .batchLimits(new BatchLimits(1, 10 * 1024 * 1024, Duration.ofHours(1), 64 * 1024)).build()) {
             p.start();
             Submission first = p.submit(List.of(record("1", SampleEvents.json(1))));
-            inFlight.await();
+            sink.inFlight.await();
             Submission copy = p.submit(List.of(record("2", SampleEvents.json(1))));
-            copySubmitted.countDown();
+            sink.release.countDown();
             first.done().get();
             copy.done().get();
             p.drain(Duration.ofMinutes(1));
