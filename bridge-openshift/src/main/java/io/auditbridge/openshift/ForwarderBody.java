@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import io.auditbridge.core.EventJson;
 import io.auditbridge.core.Gzip;
 import io.auditbridge.core.JsonErrors;
+import io.auditbridge.core.RecordError;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class ForwarderBody {
         } catch (InterruptedException e) {
             throw new AssertionError("a Consumer is never interrupted", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
+            throw malformed(e);
         }
     }
 
@@ -96,7 +97,7 @@ public final class ForwarderBody {
         } catch (java.util.zip.ZipException e) {
             throw new IllegalArgumentException("not valid gzip: " + e.getMessage());
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
+            throw malformed(e);
         }
     }
 
@@ -117,26 +118,12 @@ public final class ForwarderBody {
         io.auditbridge.core.io.RecordingInputStream recorder = new io.auditbridge.core.io.RecordingInputStream(in);
         ObjectReader reader = EventJson.MAPPER.reader();
         try (JsonParser p = reader.createParser(recorder)) {
-            int count = 0;
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.START_ARRAY) {
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        rawElement(p, recorder, reader, out);
-                        count++;
-                    }
-                } else if (t == JsonToken.START_OBJECT) {
-                    rawElement(p, recorder, reader, out);
-                    count++;
-                } else {
-                    throw notRecords(t, count);
-                }
-                recorder.release(p.currentLocation().getByteOffset());
-            }
+            forEachRecord(p, record -> rawElement(record, recorder, reader, out),
+                    root -> recorder.release(root.currentLocation().getByteOffset()));
         } catch (java.util.zip.ZipException e) {
             throw new IllegalArgumentException("not valid gzip: " + e.getMessage());
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
+            throw malformed(e);
         }
     }
 
@@ -161,23 +148,9 @@ public final class ForwarderBody {
      */
     public static void readSpans(byte[] body, ObjectReader reader, RecordSpanConsumer out) throws InterruptedException {
         try (JsonParser p = reader.createParser(body)) {
-            int count = 0;
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.START_ARRAY) {
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        span(p, reader, out);
-                        count++;
-                    }
-                } else if (t == JsonToken.START_OBJECT) {
-                    span(p, reader, out);
-                    count++;
-                } else {
-                    throw notRecords(t, count);
-                }
-            }
+            forEachRecord(p, record -> span(record, reader, out), root -> { });
         } catch (IOException e) {
-            throw new IllegalArgumentException("malformed JSON: " + JsonErrors.describe(e));
+            throw malformed(e);
         }
     }
 
@@ -216,21 +189,43 @@ public final class ForwarderBody {
     }
 
     private static void read(JsonParser p, ObjectReader reader, RecordConsumer out) throws IOException, InterruptedException {
+        forEachRecord(p, record -> out.accept(reader.readTree(record)), root -> { });
+    }
+
+    /** A step on the parser, standing on a record's first token (or just past a top-level value). */
+    @FunctionalInterface
+    private interface ParserStep {
+        void at(JsonParser p) throws IOException, InterruptedException;
+    }
+
+    /**
+     * The records of a body, in every shape a forwarder sends: each element of a top-level array, or each top-level
+     * object, one value after another. {@code record} is called on a record's first token and reads it to its end;
+     * {@code afterValue} after each top-level value. Anything else at the top level throws with a one-line reason.
+     */
+    private static void forEachRecord(JsonParser p, ParserStep record, ParserStep afterValue)
+            throws IOException, InterruptedException {
         int count = 0;
         JsonToken t;
         while ((t = p.nextToken()) != null) {
             if (t == JsonToken.START_ARRAY) {
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    out.accept(reader.readTree(p));
+                    record.at(p);
                     count++;
                 }
             } else if (t == JsonToken.START_OBJECT) {
-                out.accept(reader.readTree(p));
+                record.at(p);
                 count++;
             } else {
                 throw notRecords(t, count);
             }
+            afterValue.at(p);
         }
+    }
+
+    /** Input that is not JSON, worded as every reader words it ({@link RecordError#MALFORMED_JSON}). */
+    static IllegalArgumentException malformed(IOException e) {
+        return new IllegalArgumentException(RecordError.MALFORMED_JSON + ": " + JsonErrors.describe(e));
     }
 
     /** Undoes gzip when the bytes start with its magic number, reading at most {@code maxBytes}. */

@@ -146,7 +146,7 @@ final class ForwarderHandler implements RequestHandler {
             return trees.readTree(raw);
         } catch (java.io.IOException e) {
             // The record was just read as part of the body, so it is JSON; say so if that ever fails.
-            throw new IllegalArgumentException("malformed JSON: " + io.auditbridge.core.JsonErrors.describe(e));
+            throw ForwarderBody.malformed(e);
         }
     }
 
