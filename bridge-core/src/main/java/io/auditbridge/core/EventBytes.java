@@ -90,8 +90,8 @@ public final class EventBytes {
         if (end - start < 2 || json[start] != '{' || json[end - 1] != '}') {
             return null;
         }
-        // The copying variant (a reused buffer: AKS) reads with the byte scanner first, Jackson when it is unsure.
-        Scan s = mayKeep ? null : EventScanner.scan(json, start, end, add);
+        // The byte scanner first; Jackson where it is unsure, and to word what is wrong.
+        Scan s = EventScanner.scan(json, start, end, add);
         if (s == null) {
             s = scan(json, start, end - start, add);
         }

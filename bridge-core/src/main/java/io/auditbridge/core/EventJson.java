@@ -29,7 +29,6 @@ public final class EventJson {
 
     private EventJson() {}
 
-    /** Compact JSON bytes of a tree. */
     /**
      * The value of {@code bytes} when they hold exactly one complete JSON value, else null (empty, malformed, or
      * followed by more): how the line-oriented inputs tell an NDJSON line from a line of a larger document.
@@ -46,6 +45,7 @@ public final class EventJson {
         }
     }
 
+    /** Compact JSON bytes of a tree. */
     public static byte[] write(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
