@@ -1,6 +1,7 @@
 package io.auditbridge.gke;
 
 import io.auditbridge.core.RecordError;
+import io.auditbridge.core.io.RecordingInputStream;
 import io.auditbridge.core.cli.HelpGroup;
 import io.auditbridge.core.SourceRecord;
 import io.auditbridge.core.Translator;
@@ -95,7 +96,7 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
     }
 
     private static void values(String name, InputStream whole, int index, RecordConsumer<JsonValue> out) throws IOException, InterruptedException {
-        RetainingInputStream in = new RetainingInputStream(whole);
+        RecordingInputStream in = new RecordingInputStream(whole);
         try (JsonParser p = EventJson.MAPPER.createParser(in)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
@@ -119,10 +120,10 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
      * else (another shape, a field only JsonFormat judges) as the tree of its own bytes, read again from where it began,
      * so it reaches the translator exactly as if it had been read as a tree in the first place.
      */
-    private static JsonValue value(JsonParser p, RetainingInputStream in) throws IOException {
+    private static JsonValue value(JsonParser p, RecordingInputStream in) throws IOException {
         long start = p.currentTokenLocation().getByteOffset();
         if (start >= 0) {
-            in.keepFrom(start);
+            in.release(start);
         }
         if (p.currentToken() != JsonToken.START_OBJECT || start < 0) {
             return JsonValue.of(EventJson.MAPPER.readTree(p));
@@ -137,7 +138,12 @@ final class GkeTranslateCommand extends TranslateCommand<JsonValue> {
                 throw new JsonEOFException(p, null, "end of input inside an entry");
             }
         }
-        return JsonValue.of(EventJson.MAPPER.readTree(in.copy(start, p.currentLocation().getByteOffset())));
+        long end = p.currentLocation().getByteOffset();
+        byte[] entry = in.slice(start, end);
+        if (entry == null) {
+            throw new IllegalStateException("entry bytes " + start + ".." + end + " no longer held");
+        }
+        return JsonValue.of(EventJson.MAPPER.readTree(entry));
     }
 
 }
